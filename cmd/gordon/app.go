@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/gordonbot/gordon/commands"
+	"github.com/gordonbot/gordon/store"
+)
+
+// app is what every way of running gordon shares: its configuration,
+// logger, store, metrics and command registry.
+type app struct {
+	cfg     *Config
+	log     *slog.Logger
+	store   *store.Bolt
+	metrics *prometheus.Registry
+	reg     *commands.Registry
+	started time.Time
+}
+
+// newApp loads the configuration and opens what gordon needs. The caller
+// closes the app.
+func newApp(path string, logOut io.Writer) (*app, error) {
+	cfg, warnings, err := loadConfig(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s:\n%w", path, err)
+	}
+	log := newLogger(cfg.Log, logOut)
+	for _, w := range warnings {
+		log.Warn("config warning", keyWarning, w)
+	}
+
+	st, err := store.OpenBolt(cfg.Store.Path)
+	if err != nil {
+		return nil, err
+	}
+
+	a := &app{cfg: cfg, log: log, store: st, metrics: prometheus.NewRegistry(),
+		reg: commands.NewRegistry(), started: time.Now()}
+	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.registerCommands()
+	return a, nil
+}
+
+// registerCommands is the one list of every command gordon has.
+func (a *app) registerCommands() {
+	info := commands.BuildInfo{Version: version, Commit: commit, Started: a.started}
+	a.reg.Register(commands.Builtins(a.reg, info)...)
+}
+
+// dispatcher returns a dispatcher answering through out.
+func (a *app) dispatcher(out commands.Replier, nick string) *commands.Dispatcher {
+	return commands.NewDispatcher(commands.Options{
+		Registry:    a.reg,
+		Roles:       commands.NewRoles(a.cfg.Maintainers),
+		Out:         out,
+		Audit:       commands.NewAudit(a.store),
+		Metrics:     commands.NewMetrics(a.metrics),
+		Logger:      a.log,
+		Config:      a.cfg.Commands,
+		Nick:        nick,
+		Prefix:      a.cfg.IRC.Prefix,
+		MainChannel: a.cfg.mainChannel(),
+	})
+}
+
+func (a *app) Close() error {
+	return a.store.Close()
+}
+
+func newLogger(c LogConfig, out io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.Level)
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(out, opts))
+	}
+	return slog.New(slog.NewTextHandler(out, opts))
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/gordonbot/gordon/bot"
+	"github.com/gordonbot/gordon/commands"
+)
+
+// runBot runs gordon until ctx ends.
+func runBot(ctx context.Context, path string, stderr io.Writer) error {
+	a, err := newApp(path, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	a.log.Info("gordon starting", keyVersion, version, keyPath, path)
+
+	ready := func() (bool, string) { return false, "not connected to IRC" }
+	httpDone, err := serveHTTP(ctx, a.log, a.cfg.HTTP.Listen, newMux(a.metrics, ready))
+	if err != nil {
+		return err
+	}
+
+	select {
+	case <-ctx.Done():
+		a.log.Info("gordon stopping", keySignal, context.Cause(ctx))
+	case err := <-httpDone:
+		return fmt.Errorf("http server: %w", err)
+	}
+	return <-httpDone
+}
+
+// runConsole runs the dispatcher on stdin and stdout, as the first
+// configured maintainer, until the input ends or ctx does.
+func runConsole(ctx context.Context, path string, stdin io.Reader, stdout, stderr io.Writer) error {
+	a, err := newApp(path, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	console := bot.NewConsole(consoleIdentity(a.cfg.Maintainers[0]), stdout)
+	d := a.dispatcher(console, a.cfg.IRC.Nick)
+	fmt.Fprintf(stdout, "gordon console: you are %s; type help, Ctrl-D to leave\n", a.cfg.Maintainers[0].Name)
+	return console.Run(ctx, stdin, d)
+}
+
+// consoleIdentity makes the person at the terminal the maintainer m.
+func consoleIdentity(m commands.Maintainer) commands.Identity {
+	id := commands.Identity{Nick: m.Name, User: m.Name, Host: "console", Via: "console", AccountsTracked: true}
+	if len(m.Accounts) > 0 {
+		id.Account = m.Accounts[0]
+	} else {
+		id.AccountsTracked = false
+	}
+	return id
+}

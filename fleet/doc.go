@@ -1,0 +1,14 @@
+// Package fleet is the CI fleet as gordon sees it: the agents registered in
+// Consul, each a node with a name, metadata (kernel, distribution, storage
+// driver, docker version...) and service tags.
+//
+// A Selector picks nodes by that metadata. Users write selectors in
+// commands ("kernel=4.*", "distro!=debian", "tag=gpu", or a bare node name
+// or node-name glob), the commands package parses them into this type, the
+// alert router matches with it, and the Consul adapter receives it turned
+// into a filter expression, GlobRegexp providing the anchored regular
+// expression for Consul's "matches" operator.
+//
+// Inventory views over the fleet and the rolling upgrade planner and
+// executor belong here as well.
+package fleet
