@@ -106,7 +106,7 @@ func (d *Dispatcher) answer(ctx context.Context, log *slog.Logger, cmd *Command,
 		lines = append(lines, cmd.Name+" failed: "+firstLine(err.Error()))
 	}
 
-	d.send(ctx, req, cmd.Name+" "+req.Inv.Args(), lines)
+	d.send(ctx, req, strings.TrimSpace(cmd.Name+" "+req.Inv.Args()), lines)
 	if cmd.Action {
 		d.announce(ctx, req, outcome)
 	}

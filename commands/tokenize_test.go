@@ -50,7 +50,8 @@ func TestTokenize(t *testing.T) {
 		{"backslash unquoted", `a\b`, []Token{tokWord(`a\b`)}},
 		{"single quote in double quotes", `"it's"`, []Token{tokQuoted("it's")}},
 		{"double quote in single quotes", `'say "hi"'`, []Token{tokQuoted(`say "hi"`)}},
-		{"selector equal", "kernel=4.19", []Token{tokSel("kernel=4.19", "kernel", fleet.OpEqual, "4.19")}},
+		{"selector equal", "kernel=4.19", []Token{
+			tokSel("kernel=4.19", "kernel", fleet.OpEqual, "4.19")}},
 		{"selector not equal", "distro!=debian", []Token{
 			tokSel("distro!=debian", "distro", fleet.OpNotEqual, "debian")}},
 		{"selector glob", "kernel=4.*", []Token{tokSel("kernel=4.*", "kernel", fleet.OpMatch, "4.*")}},
@@ -59,16 +60,19 @@ func TestTokenize(t *testing.T) {
 		{"option", "--dry-run", []Token{tokOpt("--dry-run", "dry-run", "", false)}},
 		{"option with value", "--batch=2", []Token{tokOpt("--batch=2", "batch", "2", true)}},
 		{"option value with equals", "--x=a=b", []Token{tokOpt("--x=a=b", "x", "a=b", true)}},
-		{"option name with digits", "--max-fail2=1", []Token{tokOpt("--max-fail2=1", "max-fail2", "1", true)}},
+		{"option name with digits", "--max-fail2=1", []Token{
+			tokOpt("--max-fail2=1", "max-fail2", "1", true)}},
 		{"mixed", "upgrade rc kernel=4.* --batch=2 --dry-run", []Token{
 			tokWord("upgrade"), tokWord("rc"),
 			tokSel("kernel=4.*", "kernel", fleet.OpMatch, "4.*"),
 			tokOpt("--batch=2", "batch", "2", true), tokOpt("--dry-run", "dry-run", "", false)}},
 		{"unicode", "silence zoë 2h «tout va bien»", []Token{
-			tokWord("silence"), tokWord("zoë"), tokWord("2h"), tokWord("«tout"), tokWord("va"), tokWord("bien»")}},
+			tokWord("silence"), tokWord("zoë"), tokWord("2h"),
+			tokWord("«tout"), tokWord("va"), tokWord("bien»")}},
 		{"unicode quoted", `x "日本 語"`, []Token{tokWord("x"), tokQuoted("日本 語")}},
 		{"unicode selector", "owner=zoë", []Token{tokSel("owner=zoë", "owner", fleet.OpEqual, "zoë")}},
-		{"colour codes kept", "\x02bold\x02 \x034red", []Token{tokWord("\x02bold\x02"), tokWord("\x034red")}},
+		{"colour codes kept", "\x02bold\x02 \x034red", []Token{
+			tokWord("\x02bold\x02"), tokWord("\x034red")}},
 		{"other whitespace kept", "a\vb\r", []Token{tokWord("a\vb\r")}},
 		{"single dash", "-5", []Token{tokWord("-5")}},
 		{"no-break space is not a blank", "a\u00a0b", []Token{tokWord("a\u00a0b")}},

@@ -332,8 +332,8 @@ nick = "ada"
 			read: []string{"missing"},
 		},
 		{
-			name:     "syntax error",
-			doc:      "[irc]\nserver = \"irc.example.org\"\nport = \n",
+			name: "syntax error",
+			doc:  "[irc]\nserver = \"irc.example.org\"\nport = \n",
 			problems: Problems{{
 				Msg: "syntax error on line 3: expected value but found '\\n' instead",
 			}},

@@ -9,7 +9,7 @@ import (
 	"github.com/gordonbot/gordon/commands"
 )
 
-// runBot runs gordon until ctx ends.
+// runBot runs gordon on IRC until ctx ends.
 func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	a, err := newApp(path, stderr)
 	if err != nil {
@@ -18,19 +18,35 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	defer a.Close()
 	a.log.Info("gordon starting", keyVersion, version, keyPath, path)
 
-	ready := func() (bool, string) { return false, "not connected to IRC" }
-	httpDone, err := serveHTTP(ctx, a.log, a.cfg.HTTP.Listen, newMux(a.metrics, ready))
+	session := bot.NewSession(a.cfg.IRC, a.log, a.metrics)
+	d := a.dispatcher(session, a.cfg.IRC.Nick)
+	session.OnNick = d.SetNick
+
+	httpDone, err := serveHTTP(ctx, a.log, a.cfg.HTTP.Listen, newMux(a.metrics, session.Ready))
 	if err != nil {
 		return err
 	}
 
+	ircDone := make(chan error, 1)
+	go func() { ircDone <- session.Run(ctx, d) }()
+
+	// Both stop by themselves when ctx ends; either stopping first for
+	// another reason is a failure.
 	select {
-	case <-ctx.Done():
-		a.log.Info("gordon stopping", keySignal, context.Cause(ctx))
 	case err := <-httpDone:
-		return fmt.Errorf("http server: %w", err)
+		if err != nil {
+			return fmt.Errorf("http server: %w", err)
+		}
+		err = <-ircDone
+		a.log.Info("gordon stopped")
+		return err
+	case err := <-ircDone:
+		a.log.Info("gordon stopped")
+		if err != nil {
+			return fmt.Errorf("irc: %w", err)
+		}
+		return <-httpDone
 	}
-	return <-httpDone
 }
 
 // runConsole runs the dispatcher on stdin and stdout, as the first

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gordonbot/gordon/internal/testbed"
 )
 
 func freeAddr(t *testing.T) string {
@@ -27,8 +29,7 @@ func freeAddr(t *testing.T) string {
 // health and metrics, then sends SIGTERM and expects a clean exit 0.
 func TestRunServesAndStopsOnSignal(t *testing.T) {
 	addr := freeAddr(t)
-	path := writeConfig(t, strings.Replace(exampleConfig(t), `listen = "127.0.0.1:9090"`,
-		fmt.Sprintf("listen = %q", addr), 1))
+	path := writeConfig(t, withAddrs(exampleConfig(t), freeAddr(t), addr))
 
 	var errOut bytes.Buffer
 	exit := make(chan int, 1)
@@ -60,6 +61,48 @@ func TestRunServesAndStopsOnSignal(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("gordon did not stop on SIGTERM")
+	}
+}
+
+// withAddrs points a config at an IRC server and an HTTP listen address.
+func withAddrs(cfg, irc, listen string) string {
+	cfg = strings.Replace(cfg, `server = "127.0.0.1:6667"`, fmt.Sprintf("server = %q", irc), 1)
+	return strings.Replace(cfg, `listen = "127.0.0.1:9090"`, fmt.Sprintf("listen = %q", listen), 1)
+}
+
+// TestRunOnIRC runs gordon as `gordon run` against a real ngircd: it
+// becomes ready, answers in the channel, and on SIGTERM quits with its
+// reason and exits 0.
+func TestRunOnIRC(t *testing.T) {
+	srv := testbed.StartNgircd(t, testbed.NgircdOptions{NoPenalty: true})
+	addr := freeAddr(t)
+	path := writeConfig(t, withAddrs(exampleConfig(t), srv.Addr, addr))
+
+	var errOut bytes.Buffer
+	exit := make(chan int, 1)
+	go func() { exit <- realMain([]string{"run", "-config", path}, nil, io.Discard, &errOut) }()
+
+	alice := testbed.Dial(t, srv.Addr, "alice")
+	alice.Join(t, "#fleet")
+	waitHTTP(t, "http://"+addr+"/readyz", exit)
+	alice.Say("#fleet", "!whoami")
+	alice.WaitPrivmsg(t, "gordon", "#fleet", func(s string) bool {
+		return strings.Contains(s, "role: maintainer alice")
+	}, 10*time.Second)
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-exit:
+		if code != 0 {
+			t.Fatalf("exit %d after SIGTERM: %s", code, &errOut)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("gordon did not stop on SIGTERM")
+	}
+	if !strings.Contains(errOut.String(), "irc quitting") {
+		t.Fatalf("gordon should quit IRC on the way out; log:\n%s", &errOut)
 	}
 }
 

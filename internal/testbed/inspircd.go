@@ -94,7 +94,10 @@ func StartInspircd(t testing.TB, opts InspircdOptions) *IRCServer {
 // InspIRCd can dump core when it is terminated and Go cannot set a limit
 // for a child alone. InspIRCd refuses to run as root without --runasroot.
 func inspircdCommand(bin, conf string) []string {
-	argv := []string{"/bin/sh", "-c", `ulimit -c 0 && exec "$0" "$@"`, bin, "--nofork", "--config", conf}
+	argv := []string{
+		"/bin/sh", "-c", `ulimit -c 0 && exec "$0" "$@"`,
+		bin, "--nofork", "--config", conf,
+	}
 	if os.Geteuid() == 0 {
 		argv = append(argv, "--runasroot")
 	}

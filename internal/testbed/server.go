@@ -168,7 +168,7 @@ func (s *IRCServer) waitReady(p *process) error {
 	err := WaitListening(ctx, s.Addr)
 	select {
 	case <-p.exited:
-		return fmt.Errorf("%s exited before listening on %s: %w", s.name, s.Addr, p.exitError())
+		return fmt.Errorf("exited before listening on %s: %w", s.Addr, p.exitError())
 	default:
 		return err
 	}

@@ -14,7 +14,10 @@ import (
 )
 
 // messageTimeout bounds the wait for a line relayed between two clients.
-const messageTimeout = 5 * time.Second
+// It is generous because ngircd's default flood control holds a new
+// client's first line after a join for 2 to 5 seconds: registration and
+// girc's WHO and MODE queries have used up its allowance.
+const messageTimeout = 15 * time.Second
 
 // servers lists the IRC servers that every server test runs against.
 var servers = []struct {
@@ -25,6 +28,12 @@ var servers = []struct {
 		name: "ngircd",
 		start: func(t testing.TB, password string) *IRCServer {
 			return StartNgircd(t, NgircdOptions{NoPenalty: true, Password: password})
+		},
+	},
+	{
+		name: "ngircd-penalty",
+		start: func(t testing.TB, password string) *IRCServer {
+			return StartNgircd(t, NgircdOptions{Password: password})
 		},
 	},
 	{
