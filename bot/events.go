@@ -30,6 +30,7 @@ func (s *Session) addHandlers(ctx context.Context, c *girc.Client, h Handler) {
 		c.Handlers.Add(code, func(c *girc.Client, e girc.Event) { s.onJoinRefused(c, e) })
 	}
 	c.Handlers.Add(girc.PRIVMSG, func(c *girc.Client, e girc.Event) { s.onPrivmsg(ctx, c, e, h) })
+	s.trackAccounts(c)
 }
 
 // welcomed acts on RPL_WELCOME at once: girc's CONNECTED comes two seconds
@@ -54,10 +55,14 @@ func (s *Session) welcomed(c *girc.Client, e girc.Event) {
 	if conn != nil {
 		conn.welcomed()
 	}
-	s.log.Info("irc registered", keyNick, nick)
+	tracked, caps := accountMode(c)
+	s.log.Info("irc registered", keyNick, nick, keyAccounts, tracked, keyCaps, caps)
+	if !tracked {
+		s.log.Warn("irc server tracks no accounts: maintainers are recognised by hostmask")
+	}
 
 	if identify != "" && conn != nil {
-		s.identify(conn, identify)
+		s.nickservIdentify(conn, identify)
 	}
 	for _, ch := range s.cfg.Channels {
 		s.join(c, ch)
@@ -76,7 +81,7 @@ func (s *Session) nickservPassword() string {
 	return ""
 }
 
-func (s *Session) identify(conn *pacedConn, password string) {
+func (s *Session) nickservIdentify(conn *pacedConn, password string) {
 	account := s.cfg.SASLUser
 	if account == "" {
 		account = s.cfg.Nick
@@ -190,12 +195,14 @@ func (s *Session) onSASLFail(e girc.Event) {
 }
 
 // onPrivmsg hands a line to the command handler in its own goroutine,
-// with at most cap(s.handlers) at once; CTCP is girc's business.
+// with at most cap(s.handlers) at once; CTCP is girc's business. Finding
+// the sender's account may need a WHOX round trip, whose answer arrives
+// on this very event loop, so it too happens in the goroutine.
 func (s *Session) onPrivmsg(ctx context.Context, c *girc.Client, e girc.Event, h Handler) {
 	if e.Source == nil || len(e.Params) < 2 || strings.HasPrefix(e.Last(), "\x01") {
 		return
 	}
-	m := s.message(c, e)
+	m := message(e)
 
 	select {
 	case s.handlers <- struct{}{}:
@@ -204,25 +211,15 @@ func (s *Session) onPrivmsg(ctx context.Context, c *girc.Client, e girc.Event, h
 	}
 	go func() {
 		defer func() { <-s.handlers }()
+		s.identify(ctx, c, e, &m.From)
 		h.Handle(ctx, m)
 	}()
 }
 
-// message turns a PRIVMSG into what the dispatcher reads.
-func (s *Session) message(c *girc.Client, e girc.Event) commands.Message {
-	id := commands.Identity{
-		Nick:            e.Source.Name,
-		User:            e.Source.Ident,
-		Host:            e.Source.Host,
-		Via:             "none",
-		AccountsTracked: c.HasCapability("account-tag") || c.HasCapability("account-notify"),
-	}
-	// TODO: accounts from extended-join, account-notify and WHOX; only the
-	// message tag is read so far.
-	if account, ok := e.Tags.Get("account"); ok && account != "" && account != "*" {
-		id.Account, id.Via = account, "account-tag"
-	}
-
+// message turns a PRIVMSG into what the dispatcher reads; the account is
+// filled in by identify.
+func message(e girc.Event) commands.Message {
+	id := commands.Identity{Nick: e.Source.Name, User: e.Source.Ident, Host: e.Source.Host}
 	m := commands.Message{From: id, Text: e.Last(), Received: time.Now()}
 	if e.IsFromChannel() {
 		m.Target = e.Params[0]

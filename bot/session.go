@@ -21,11 +21,12 @@ import (
 // joined, and replaced with backoff when it dies. Lines handed to Send
 // wait in a queue that outlives connections.
 type Session struct {
-	cfg     Config
-	log     *slog.Logger
-	queue   *queue
-	metrics *metrics
-	debug   bool
+	cfg      Config
+	log      *slog.Logger
+	queue    *queue
+	accounts *accounts
+	metrics  *metrics
+	debug    bool
 
 	// OnNick, when set, learns gordon's nick each time it changes.
 	OnNick func(nick string)
@@ -56,6 +57,7 @@ func NewSession(cfg Config, log *slog.Logger, reg prometheus.Registerer) *Sessio
 		cfg:       cfg,
 		log:       log,
 		queue:     newQueue(),
+		accounts:  newAccounts(),
 		metrics:   newMetrics(reg),
 		debug:     log.Enabled(context.Background(), slog.LevelDebug),
 		QuitFlush: 3 * time.Second,
@@ -265,6 +267,7 @@ func (s *Session) disconnected() {
 	s.conn = nil
 	s.registered = false
 	s.joined = map[string]bool{}
+	s.accounts.reset()
 	s.notReady = "disconnected"
 	s.metrics.connected.Set(0)
 }
