@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 
@@ -14,6 +16,7 @@ type Config struct {
 	Server        string   `toml:"server"` // host:port
 	TLS           bool     `toml:"tls"`
 	TLSSkipVerify bool     `toml:"tls_skip_verify"`
+	TLSCA         string   `toml:"tls_ca"` // PEM file of CAs to trust instead of the system's
 	Nick          string   `toml:"nick"`
 	AltNick       string   `toml:"alt_nick"`
 	User          string   `toml:"user"`
@@ -89,6 +92,14 @@ func (c Config) Validate() error {
 	if len(c.Prefix) > 3 || strings.ContainsAny(c.Prefix, " \t") || hasAlnum(c.Prefix) {
 		p.Add("prefix", "%q must be one to three punctuation characters", c.Prefix)
 	}
+	if (c.TLSCA != "" || c.TLSSkipVerify) && !c.TLS {
+		p.Add("tls", "must be true when tls_ca or tls_skip_verify is set")
+	}
+	if c.TLSCA != "" {
+		if _, err := loadCAs(c.TLSCA); err != nil {
+			p.Add("tls_ca", "%v", err)
+		}
+	}
 	if c.SASLPassword != "" && c.SASLUser == "" {
 		p.Add("sasl_user", "required with sasl_password")
 	}
@@ -99,6 +110,19 @@ func (c Config) Validate() error {
 		p.Add("flood_interval", "must be between 0s and 1m, got %s", c.FloodInterval.D())
 	}
 	return p.Err()
+}
+
+// loadCAs reads a PEM file of certificates to trust.
+func loadCAs(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read CA file: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("no PEM certificate in %s", path)
+	}
+	return pool, nil
 }
 
 func checkHostPort(addr string) error {

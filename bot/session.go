@@ -180,11 +180,20 @@ func (s *Session) dial(network, addr string) (net.Conn, error) {
 
 func (s *Session) handshake(conn net.Conn) (net.Conn, error) {
 	host, _, _ := net.SplitHostPort(s.cfg.Server)
-	tc := tls.Client(conn, &tls.Config{
+	tlsCfg := &tls.Config{
 		ServerName:         host,
 		InsecureSkipVerify: s.cfg.TLSSkipVerify, // off unless the config says so
 		MinVersion:         tls.VersionTLS12,
-	})
+	}
+	if s.cfg.TLSCA != "" {
+		pool, err := loadCAs(s.cfg.TLSCA)
+		if err != nil {
+			conn.Close()
+			return nil, err
+		}
+		tlsCfg.RootCAs = pool
+	}
+	tc := tls.Client(conn, tlsCfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := tc.HandshakeContext(ctx); err != nil {

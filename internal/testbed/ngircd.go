@@ -1,7 +1,9 @@
 package testbed
 
 import (
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"text/template"
@@ -37,6 +39,14 @@ var ngircdConfig = template.Must(template.New("ngircd.conf").Parse(`[Global]
 	MaxPenaltyTime = 0
 {{- end}}
 
+{{- if .TLS}}
+
+[SSL]
+	CertFile = {{.TLS.CertFile}}
+	KeyFile = {{.TLS.KeyFile}}
+	Ports = {{.TLSPort}}
+{{- end}}
+
 [Options]
 	PAM = no
 	Ident = no
@@ -54,13 +64,18 @@ type NgircdOptions struct {
 	// Password, when not empty, is the server password every client must
 	// send with PASS to register.
 	Password string
+
+	// TLS, when set, adds a TLS port with this certificate; the server's
+	// TLSAddr is then where to dial it.
+	TLS *Cert
 }
 
 // ngircdParams fills ngircdConfig.
 type ngircdParams struct {
 	NgircdOptions
-	Port   int
-	AsRoot bool
+	Port    int
+	TLSPort int
+	AsRoot  bool
 }
 
 // StartNgircd starts Debian's ngircd on a free 127.0.0.1 port and returns
@@ -76,9 +91,15 @@ func StartNgircd(t testing.TB, opts NgircdOptions) *IRCServer {
 	}
 
 	s := newIRCServer(t, "ngircd")
+	var tlsPort int
+	if opts.TLS != nil {
+		tlsPort = FreePort(t)
+		s.TLSAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(tlsPort))
+	}
 	conf := s.writeConfig(t, ngircdConfig, ngircdParams{
 		NgircdOptions: opts,
 		Port:          s.port,
+		TLSPort:       tlsPort,
 		// ngircd refuses to run as root and would otherwise pick this user
 		// itself, with a warning in its output.
 		AsRoot: os.Geteuid() == 0,

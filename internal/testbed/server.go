@@ -39,6 +39,9 @@ type IRCServer struct {
 	// Addr is the host:port clients dial.
 	Addr string
 
+	// TLSAddr is the host:port of the TLS port, when the server has one.
+	TLSAddr string
+
 	// Dir is the server's own directory: its config, output and logs.
 	Dir string
 

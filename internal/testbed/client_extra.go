@@ -17,3 +17,9 @@ func (c *Client) Quit(t testing.TB) {
 		t.Fatalf("client %s still connected %s after QUIT", c.irc.Config.Nick, closeTimeout)
 	}
 }
+
+// Raw sends one raw IRC line, such as "KICK #fleet gordon :out" or
+// "MODE #fleet +k secret".
+func (c *Client) Raw(line string) {
+	c.irc.Cmd.SendRaw(line)
+}
