@@ -157,7 +157,7 @@ func TestTokenizeSelectorErrors(t *testing.T) {
 		{"empty value", "nodes kernel=", "kernel="},
 		{"empty key", "nodes =4", "=4"},
 		{"double equals", "nodes kernel==4", "kernel==4"},
-		{"upper case key", "nodes Kernel=4", "Kernel=4"},
+		{"key starting with a digit", "nodes 4kernel=4", "4kernel=4"},
 		{"control character", "nodes kernel=\x034", "kernel=\x034"},
 	}
 	for _, tt := range tests {

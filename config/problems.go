@@ -32,23 +32,40 @@ func (p *Problems) Add(key, format string, args ...any) {
 	*p = append(*p, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
+// KeyedError is an error that names its configuration key. Packages that
+// may not import this one (the integrations) return such errors, joined
+// with errors.Join, from their Validate.
+type KeyedError interface {
+	error
+	ConfigKey() (key, msg string)
+}
+
 // Merge adds the problems of err, as returned by a sub-package's Validate,
 // with their keys put under prefix: a problem "server" merged under "irc"
-// becomes "irc.server". An err that is not, and does not wrap, Problems
-// becomes one problem at prefix. A nil err adds nothing.
+// becomes "irc.server". err may be Problems, a KeyedError, or an
+// errors.Join of them; any other error becomes one problem at prefix. A
+// nil err adds nothing.
 func (p *Problems) Merge(prefix string, err error) {
 	if err == nil {
 		return
 	}
 
 	var sub Problems
-	if !errors.As(err, &sub) {
+	var keyed KeyedError
+	switch joined, ok := err.(interface{ Unwrap() []error }); {
+	case errors.As(err, &sub):
+		for _, q := range sub {
+			*p = append(*p, Problem{Key: joinKey(prefix, q.Key), Msg: q.Msg})
+		}
+	case ok:
+		for _, e := range joined.Unwrap() {
+			p.Merge(prefix, e)
+		}
+	case errors.As(err, &keyed):
+		key, msg := keyed.ConfigKey()
+		*p = append(*p, Problem{Key: joinKey(prefix, key), Msg: msg})
+	default:
 		*p = append(*p, Problem{Key: prefix, Msg: err.Error()})
-		return
-	}
-
-	for _, q := range sub {
-		*p = append(*p, Problem{Key: joinKey(prefix, q.Key), Msg: q.Msg})
 	}
 }
 

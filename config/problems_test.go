@@ -115,3 +115,19 @@ func TestProblemsError(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+type keyedErr struct{ key, msg string }
+
+func (e keyedErr) Error() string                { return e.key + ": " + e.msg }
+func (e keyedErr) ConfigKey() (key, msg string) { return e.key, e.msg }
+
+func TestMergeKeyedErrors(t *testing.T) {
+	var p Problems
+	p.Merge("jenkins", errors.Join(keyedErr{"url", "required"}, keyedErr{"timeout", "too long"}))
+	p.Merge("consul", errors.New("plain"))
+
+	want := "jenkins.url: required\njenkins.timeout: too long\nconsul: plain"
+	if p.Error() != want {
+		t.Fatalf("got\n%s\nwant\n%s", p.Error(), want)
+	}
+}

@@ -126,7 +126,7 @@ func checkKeyValue(key, value string) string {
 	case key == "":
 		return "empty key"
 	case !isKey(key):
-		return "a key is lowercase letters, digits, '_', '.' or '-', starting with a letter"
+		return "a key is letters, digits, '_', '.' or '-', starting with a letter"
 	case strings.HasPrefix(value, "="):
 		return "'==' is not an operator: use key=value or key!=value"
 	case value == "":
@@ -135,11 +135,12 @@ func checkKeyValue(key, value string) string {
 	return checkValue(value)
 }
 
-// isKey reports whether key matches [a-z][a-z0-9_.-]*.
+// isKey reports whether key matches [A-Za-z][A-Za-z0-9_.-]*. Capitals are
+// allowed because job parameters (PR=1234) share the selector form.
 func isKey(key string) bool {
 	for i := 0; i < len(key); i++ {
 		switch c := key[i]; {
-		case c >= 'a' && c <= 'z':
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
 		case i > 0 && (c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'):
 		default:
 			return false

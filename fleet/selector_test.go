@@ -56,7 +56,7 @@ func TestParseSelectorErrors(t *testing.T) {
 		{"empty value negated", "kernel!=", "empty value"},
 		{"double equals", "kernel==4", "use key=value"},
 		{"double equals negated", "kernel!==4", "use key=value"},
-		{"upper case key", "Kernel=4", "a key is"},
+		{"key starting with a digit", "4kernel=4", "a key is"},
 		{"key starts with digit", "4kernel=4", "a key is"},
 		{"key with bang inside", "ker!nel=4", "a key is"},
 		{"key with space", "ker nel=4", "a key is"},

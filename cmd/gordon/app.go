@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/gordonbot/gordon/commands"
+	"github.com/gordonbot/gordon/integrations/jenkins"
 	"github.com/gordonbot/gordon/store"
 )
 
@@ -21,6 +22,7 @@ type app struct {
 	store   *store.Bolt
 	metrics *prometheus.Registry
 	reg     *commands.Registry
+	confirm *commands.Confirmer
 	started time.Time
 }
 
@@ -42,16 +44,30 @@ func newApp(path string, logOut io.Writer) (*app, error) {
 	}
 
 	a := &app{cfg: cfg, log: log, store: st, metrics: prometheus.NewRegistry(),
-		reg: commands.NewRegistry(), started: time.Now()}
+		reg: commands.NewRegistry(), confirm: commands.NewConfirmer(commands.ConfirmTTL), started: time.Now()}
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.registerCommands()
+	if err := a.registerCommands(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
-// registerCommands is the one list of every command gordon has.
-func (a *app) registerCommands() {
+// registerCommands is the one list of every command gordon has; a part
+// whose integration is not configured is left out.
+func (a *app) registerCommands() error {
 	info := commands.BuildInfo{Version: version, Commit: commit, Started: a.started}
 	a.reg.Register(commands.Builtins(a.reg, info)...)
+	a.reg.Register(a.confirm.Command())
+
+	if a.cfg.Jenkins.URL != "" {
+		jc, err := jenkins.New(a.cfg.Jenkins, a.log.With(keyIntegration, "jenkins"))
+		if err != nil {
+			return err
+		}
+		a.reg.Register(commands.BuildCommands(jc, a.cfg.Jenkins.PRParam)...)
+	}
+	return nil
 }
 
 // dispatcher returns a dispatcher answering through out.

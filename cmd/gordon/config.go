@@ -10,6 +10,7 @@ import (
 	"github.com/gordonbot/gordon/bot"
 	"github.com/gordonbot/gordon/commands"
 	"github.com/gordonbot/gordon/config"
+	"github.com/gordonbot/gordon/integrations/jenkins"
 	"github.com/gordonbot/gordon/store"
 )
 
@@ -23,6 +24,7 @@ type Config struct {
 	Maintainers []commands.Maintainer `toml:"maintainers"`
 	Commands    commands.Config       `toml:"commands"`
 	Store       store.Config          `toml:"store"`
+	Jenkins     jenkins.Config        `toml:"jenkins"` // off while url is empty
 	HTTP        HTTPConfig            `toml:"http"`
 	Log         LogConfig             `toml:"log"`
 }
@@ -58,6 +60,9 @@ func (c *Config) defaults() {
 	c.IRC.Defaults()
 	c.Commands.Defaults()
 	c.Store.Defaults()
+	if c.Jenkins.URL != "" {
+		c.Jenkins.Defaults()
+	}
 	if c.HTTP.Listen == "" {
 		c.HTTP.Listen = "127.0.0.1:9090"
 	}
@@ -83,6 +88,9 @@ func (c *Config) validate() error {
 	}
 	p.Merge("commands", c.Commands.Validate())
 	p.Merge("store", c.Store.Validate())
+	if c.Jenkins.URL != "" {
+		p.Merge("jenkins", c.Jenkins.Validate())
+	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		p.Add("http.listen", "%q is not host:port", c.HTTP.Listen)
 	}

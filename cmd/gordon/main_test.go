@@ -131,7 +131,7 @@ func TestConsoleThroughPipe(t *testing.T) {
 
 	got := out.String()
 	for _, want := range []string{
-		"commands: help, version, whoami",
+		"commands: build, builds, cancel, confirm, help, version, whoami",
 		"alice: account alice (from console)",
 		"role: maintainer alice",
 		"gordon dev (none), up",
@@ -163,4 +163,11 @@ func TestUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMain gives the example config the secrets it reads from the
+// environment.
+func TestMain(m *testing.M) {
+	os.Setenv("JENKINS_TOKEN", "example-token")
+	os.Exit(m.Run())
 }
