@@ -5,15 +5,25 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := bin/gordon
 
-.PHONY: build test lint demo bench fuzz clean
+.PHONY: build tools consul test lint demo bench fuzz clean
 
 # A static binary: the same one the Dockerfile ships.
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gordon
 
+# The demo's stand-ins: a demo fleet loader and the Jenkins simulator.
+tools:
+	go build -o bin/demo-fleet ./cmd/demo-fleet
+	go build -o bin/jenkins-sim ./cmd/jenkins-sim
+
+# A real Consul for tests and the demo, built once from its Go module
+# (about five minutes the first time, seconds after).
+consul:
+	scripts/build-consul.sh
+
 # Everything CI checks: formatting, vet, the static build, and every test
 # (real IRC servers included) with the race detector.
-test: lint build
+test: lint build consul
 	@if readelf -d $(BIN) 2>/dev/null | grep -q NEEDED; then echo "$(BIN) is not static"; exit 1; fi
 	go test -race -count=1 -timeout 20m ./...
 
@@ -23,11 +33,11 @@ lint:
 	go vet ./...
 
 # Talk to gordon for real: see README.md.
-demo: build
+demo: build tools consul
 	./scripts/demo.sh
 
 # Benchmarks; results and how to read them are in BENCHMARKS.md.
-bench:
+bench: consul
 	go test -run '^$$' -bench . -benchmem ./...
 
 fuzz:

@@ -28,8 +28,10 @@ if [ "$force" = no ] && [ -x "$out" ]; then
 	echo "bin/consul reports '${have:-nothing}', rebuilding"
 fi
 
-pinned=$(sed -n 's/^require github.com\/hashicorp\/consul \(v[^ ]*\)$/\1/p' \
-	"$root/tools/consul/go.mod")
+# The pin is "require github.com/hashicorp/consul vX" or, in a require
+# block, "github.com/hashicorp/consul vX".
+pinned=$(awk '$1 == "require" && $2 == "github.com/hashicorp/consul" { print $3 }
+	$1 == "github.com/hashicorp/consul" { print $2 }' "$root/tools/consul/go.mod")
 if [ "$pinned" != "$want_version" ]; then
 	echo "tools/consul/go.mod pins '$pinned', this script expects $want_version" >&2
 	exit 1

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # make demo: a real gordon on this machine. It starts a local IRC server
-# (Debian's ngircd) on 127.0.0.1, then gordon joined to #fleet, and tells
-# you how to talk to it. Ctrl-C stops both. Everything lives in ./demo.
+# (Debian's ngircd), a real Consul dev agent holding a demo fleet of 24
+# nodes, the Jenkins simulator, then gordon joined to #fleet, and tells you
+# how to talk to it. Ctrl-C stops them all. Everything lives in ./demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IRC_PORT=${DEMO_IRC_PORT:-6667}
 HTTP_PORT=${DEMO_HTTP_PORT:-9090}
+CONSUL_PORT=${DEMO_CONSUL_PORT:-18500}   # and the three after it
+JENKINS_PORT=${DEMO_JENKINS_PORT:-18080}
+export JENKINS_TOKEN=demo-token
 DIR=$PWD/demo
 mkdir -p "$DIR"
 
@@ -42,6 +46,15 @@ nick = "gordon"
 channels = ["#fleet"]
 flood_interval = "500ms"
 
+[consul]
+address = "127.0.0.1:$CONSUL_PORT"
+
+[jenkins]
+url = "http://127.0.0.1:$JENKINS_PORT"
+user = "gordon"
+token = "\${JENKINS_TOKEN}"
+pr_jobs = ["docker-pr", "docker-pr-experimental"]
+
 [[maintainers]]
 name = "you"
 hostmasks = ["*!*@127.0.0.1", "*!*@localhost"]
@@ -72,6 +85,24 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
+# A real Consul agent in dev mode: all state in memory, loopback only.
+./bin/consul agent -dev -node demo-consul -bind 127.0.0.1 -client 127.0.0.1 \
+	-http-port "$CONSUL_PORT" -server-port $((CONSUL_PORT + 1)) \
+	-serf-lan-port $((CONSUL_PORT + 2)) -serf-wan-port $((CONSUL_PORT + 3)) \
+	-dns-port -1 -grpc-port -1 -grpc-tls-port -1 -log-level warn >"$DIR/consul.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+	leader=$(curl -fs "http://127.0.0.1:$CONSUL_PORT/v1/status/leader" 2>/dev/null || true)
+	[ -n "$leader" ] && [ "$leader" != '""' ] && break
+	sleep 0.1
+done
+./bin/demo-fleet -consul "127.0.0.1:$CONSUL_PORT" >"$DIR/demo-fleet.log"
+
+# The Jenkins simulator, with an agent for every demo node.
+./bin/jenkins-sim -addr "127.0.0.1:$JENKINS_PORT" -nodes "$(./bin/demo-fleet -list)" \
+	>"$DIR/jenkins-sim.log" 2>&1 &
+pids+=($!)
+
 ./bin/gordon run -config "$DIR/gordon.toml" 2>"$DIR/gordon.log" &
 pids+=($!)
 for _ in $(seq 50); do
@@ -88,12 +119,17 @@ Talk to it from any IRC client, for example:
     weechat, hexchat: server 127.0.0.1/$IRC_PORT, no TLS
 In the channel: !help, !whoami, !version, or "gordon: help".
 In private:     /msg gordon help
+The demo fleet: !nodes, !nodes unhealthy storage=devmapper by kernel,
+                !node dm-14, !nodes by storage, !nodes tag=gpu
+The simulated Jenkins: !builds, !build docker-pr PR=1234 on dm-3,
+                !cancel docker-pr <number>
 
 No IRC client? Plain bash can say one line and show what comes back:
     bash -c 'exec 3<>/dev/tcp/127.0.0.1/$IRC_PORT; printf "NICK you\\r\\nUSER you 0 * :you\\r\\nJOIN #fleet\\r\\n" >&3; sleep 1; printf "PRIVMSG #fleet :!whoami\\r\\n" >&3; timeout 8 cat <&3 | grep PRIVMSG'
 
 Health: curl http://127.0.0.1:$HTTP_PORT/readyz    metrics: /metrics
-Logs:   demo/gordon.log, demo/ngircd.log
+Consul UI/API: http://127.0.0.1:$CONSUL_PORT   Jenkins simulator: http://127.0.0.1:$JENKINS_PORT
+Logs:   demo/*.log
 Stop:   Ctrl-C
 TEXT
 

@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/gordonbot/gordon/commands"
+	"github.com/gordonbot/gordon/fleet"
+	"github.com/gordonbot/gordon/integrations/consul"
 	"github.com/gordonbot/gordon/integrations/jenkins"
 	"github.com/gordonbot/gordon/store"
 )
@@ -60,6 +62,14 @@ func (a *app) registerCommands() error {
 	a.reg.Register(commands.Builtins(a.reg, info)...)
 	a.reg.Register(a.confirm.Command())
 
+	if a.cfg.Consul.Address != "" {
+		cc, err := consul.New(a.cfg.Consul.Config)
+		if err != nil {
+			return err
+		}
+		inv := fleet.NewInventory(fleet.ConsulSource{Client: cc}, cc, a.cfg.Consul.Meta)
+		a.reg.Register(commands.NodeCommands(inv)...)
+	}
 	if a.cfg.Jenkins.URL != "" {
 		jc, err := jenkins.New(a.cfg.Jenkins, a.log.With(keyIntegration, "jenkins"))
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"github.com/gordonbot/gordon/bot"
 	"github.com/gordonbot/gordon/commands"
 	"github.com/gordonbot/gordon/config"
+	"github.com/gordonbot/gordon/fleet"
+	"github.com/gordonbot/gordon/integrations/consul"
 	"github.com/gordonbot/gordon/integrations/jenkins"
 	"github.com/gordonbot/gordon/store"
 )
@@ -24,9 +26,17 @@ type Config struct {
 	Maintainers []commands.Maintainer `toml:"maintainers"`
 	Commands    commands.Config       `toml:"commands"`
 	Store       store.Config          `toml:"store"`
+	Consul      ConsulConfig          `toml:"consul"`  // off while address is empty
 	Jenkins     jenkins.Config        `toml:"jenkins"` // off while url is empty
 	HTTP        HTTPConfig            `toml:"http"`
 	Log         LogConfig             `toml:"log"`
+}
+
+// ConsulConfig is the [consul] section: the client's settings, and the
+// node metadata keys selectors name.
+type ConsulConfig struct {
+	consul.Config
+	Meta fleet.MetaKeys `toml:"meta"`
 }
 
 // HTTPConfig is the [http] section: health endpoints and metrics.
@@ -63,6 +73,10 @@ func (c *Config) defaults() {
 	if c.Jenkins.URL != "" {
 		c.Jenkins.Defaults()
 	}
+	if c.Consul.Address != "" {
+		c.Consul.Config.Defaults()
+		c.Consul.Meta.Defaults()
+	}
 	if c.HTTP.Listen == "" {
 		c.HTTP.Listen = "127.0.0.1:9090"
 	}
@@ -90,6 +104,10 @@ func (c *Config) validate() error {
 	p.Merge("store", c.Store.Validate())
 	if c.Jenkins.URL != "" {
 		p.Merge("jenkins", c.Jenkins.Validate())
+	}
+	if c.Consul.Address != "" {
+		p.Merge("consul", c.Consul.Config.Validate())
+		p.Merge("consul.meta", c.Consul.Meta.Validate())
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		p.Add("http.listen", "%q is not host:port", c.HTTP.Listen)
