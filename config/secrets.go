@@ -23,7 +23,7 @@ var secretNames = map[string]bool{
 }
 
 // secretSuffixes mark further keys whose values are secrets.
-var secretSuffixes = []string{"_password", "_token", "_secret"}
+var secretSuffixes = []string{"_secrets", "_password", "_token", "_secret"}
 
 // resolved is a string that came from the environment or from a file. It is
 // never expanded again, and may be read as a number or a boolean when the

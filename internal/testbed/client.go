@@ -41,6 +41,11 @@ type Message struct {
 	// Text is the message itself.
 	Text string
 
+	// Account is the sender's services account, from the IRCv3 account
+	// tag; it is empty when the sender is logged out, or the server does
+	// not track accounts.
+	Account string
+
 	// At is when the client received it.
 	At time.Time
 }
@@ -59,6 +64,8 @@ type Client struct {
 	changed  chan struct{} // closed and replaced whenever a field below changes
 	err      error         // what ended the connection, once done is closed
 	welcomed bool
+	sasl     bool            // SASL succeeded (RPL_SASLSUCCESS)
+	account  string          // as RPL_LOGGEDIN and RPL_LOGGEDOUT last said
 	joined   map[string]bool // channels, in girc.ToRFC1459 form
 	messages []Message
 	traffic  []string
@@ -77,6 +84,14 @@ func Dial(t testing.TB, addr, nick string) *Client {
 func DialWithPassword(t testing.TB, addr, nick, password string) *Client {
 	t.Helper()
 
+	return dial(t, addr, girc.Config{ServerPass: password, Nick: nick})
+}
+
+// dial connects a Client to addr with config, whose Nick is set and whose
+// server and names dial fills in, and waits for the server's welcome.
+func dial(t testing.TB, addr string, config girc.Config) *Client {
+	t.Helper()
+
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil {
 		t.Fatalf("dialing %s: %v", addr, err)
@@ -86,18 +101,15 @@ func DialWithPassword(t testing.TB, addr, nick, password string) *Client {
 		t.Fatalf("dialing %s: port: %v", addr, err)
 	}
 
-	c := newClient(girc.Config{
-		Server:     host,
-		Port:       port,
-		ServerPass: password,
-		Nick:       nick,
-		User:       nick,
-		Name:       "gordon test client",
-	})
+	config.Server = host
+	config.Port = port
+	config.User = config.Nick
+	config.Name = "gordon test client"
+	c := newClient(config)
 	go c.connect()
 	t.Cleanup(func() { c.close(t) })
 
-	c.waitFor(t, "registering "+nick+" at "+addr, registerTimeout, func() bool {
+	c.waitFor(t, "registering "+config.Nick+" at "+addr, registerTimeout, func() bool {
 		return c.welcomed
 	})
 	return c
@@ -117,6 +129,9 @@ func newClient(config girc.Config) *Client {
 	c.irc.Handlers.Add(girc.JOIN, c.onJoin)
 	c.irc.Handlers.Add(girc.PRIVMSG, c.onMessage)
 	c.irc.Handlers.Add(girc.NOTICE, c.onMessage)
+	c.irc.Handlers.Add(girc.RPL_SASLSUCCESS, c.onSASLSuccess)
+	c.irc.Handlers.Add(girc.RPL_LOGGEDIN, c.onLoggedIn)
+	c.irc.Handlers.Add(girc.RPL_LOGGEDOUT, c.onLoggedOut)
 	return c
 }
 
@@ -276,6 +291,7 @@ func (c *Client) onMessage(_ *girc.Client, e girc.Event) {
 	if len(e.Params) > 1 {
 		m.Target = e.Params[0]
 	}
+	m.Account, _ = e.Tags.Get("account")
 
 	c.update(func() { c.messages = append(c.messages, m) })
 }

@@ -14,4 +14,9 @@
 //     (and NgircdOptions.NoPenalty turns that delay off);
 //   - InspIRCd, as configured here, disconnects a client that sends more
 //     than about eight lines at once with "Excess Flood".
+//
+// InspIRCd can also run with services (InspircdOptions.Services): Debian's
+// Atheme linked to it, so that tests can register accounts, log clients in
+// with SASL or NickServ, and see the account tag on their messages, as
+// gordon does when it identifies people.
 package testbed

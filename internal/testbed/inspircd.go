@@ -18,12 +18,20 @@ import (
 // "Excess Flood" instead of being slowed down. That is the strict case gordon
 // must survive. localmax and globalmax are lifted because every test client
 // comes from 127.0.0.1.
+//
+// The log is flushed at every line, so that a test can watch it and a
+// failed test shows all of it. With services, InspIRCd also loads what SASL
+// and account tracking need and accepts Atheme's link on a servers port;
+// the server's fixed id keeps clear of the one Atheme uses. The link block
+// needs a port although InspIRCd never dials services: without one it is
+// ignored and every link attempt refused. The sasl capability is offered
+// only while the server named by the sasl target is linked.
 var inspircdConfig = template.Must(template.New("inspircd.conf").Parse(`<config format="xml">
 <path configdir="{{.Dir}}" datadir="{{.Dir}}" logdir="{{.Dir}}">
 <pid file="{{.Dir}}/inspircd.pid">
-<log method="file" type="* -USERINPUT -USEROUTPUT -MODULE" level="default" target="{{.Log}}">
+<log method="file" type="* -USERINPUT -USEROUTPUT -MODULE" level="default" target="{{.Log}}" flush="1">
 
-<server name="irc.test" description="gordon test bed" network="gordontest">
+<server name="{{.Name}}" id="{{.SID}}" description="gordon test bed" network="gordontest">
 <admin name="gordon test bed" nick="gordon" email="gordon@irc.test">
 
 <bind address="127.0.0.1" port="{{.Port}}" type="clients">
@@ -43,29 +51,58 @@ var inspircdConfig = template.Must(template.New("inspircd.conf").Parse(`<config 
          useident="no"
          timeout="20"
          pingfreq="120">
+{{- with .Link}}
+
+<module name="spanningtree">
+<module name="services_account">
+<module name="cap">
+<module name="ircv3">
+<module name="ircv3_accounttag">
+<module name="sasl">
+
+<bind address="127.0.0.1" port="{{.Port}}" type="servers">
+<link name="{{.Services}}"
+      ipaddr="127.0.0.1"
+      port="{{.Port}}"
+      allowmask="127.0.0.1/32"
+      sendpass="{{.ToServices}}"
+      recvpass="{{.ToIRCd}}">
+<uline server="{{.Services}}" silent="yes">
+<sasl target="{{.Services}}">
+{{- end}}
 `))
 
 // InspircdOptions configures StartInspircd.
-//
-// TODO: add a services link (Atheme over spanningtree, with SASL and
-// account tags) so tests can identify people by account, as gordon does.
 type InspircdOptions struct {
 	// Password, when not empty, is the password every client must send
 	// with PASS to be let in by the connect class.
 	Password string
+
+	// Services links Debian's Atheme to the server as services.test, with
+	// NickServ and SaslServ: clients can register accounts, log in with
+	// SASL PLAIN or NickServ IDENTIFY, and the server offers sasl,
+	// account-tag, account-notify and extended-join.
+	Services bool
 }
 
 // inspircdParams fills inspircdConfig.
 type inspircdParams struct {
 	InspircdOptions
+	Name string
+	SID  string
 	Dir  string
 	Log  string
 	Port int
+	Link *servicesLink // nil without services
 }
 
 // StartInspircd starts Debian's InspIRCd on a free 127.0.0.1 port and
 // returns once it accepts connections. The server is stopped when the test
 // ends. Each client's registration takes about a second.
+//
+// With opts.Services, StartInspircd also starts Atheme and returns once
+// services have linked, and so does Restart; Atheme is stopped first when
+// the test ends.
 func StartInspircd(t testing.TB, opts InspircdOptions) *IRCServer {
 	t.Helper()
 
@@ -77,15 +114,25 @@ func StartInspircd(t testing.TB, opts InspircdOptions) *IRCServer {
 	s := newIRCServer(t, "inspircd")
 	log := filepath.Join(s.Dir, "inspircd.log")
 	s.logs = append(s.logs, log)
-	conf := s.writeConfig(t, inspircdConfig, inspircdParams{
+	params := inspircdParams{
 		InspircdOptions: opts,
+		Name:            inspircdName,
+		SID:             inspircdSID,
 		Dir:             s.Dir,
 		Log:             log,
 		Port:            s.port,
-	})
+	}
+	if opts.Services {
+		params.Link = newServicesLink(t)
+	}
+	conf := s.writeConfig(t, inspircdConfig, params)
 
 	s.argv = inspircdCommand(bin, conf)
 	s.run(t)
+
+	if params.Link != nil {
+		startServices(t, s, params.Link, log)
+	}
 	return s
 }
 

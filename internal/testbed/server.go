@@ -50,6 +50,10 @@ type IRCServer struct {
 	argv []string // the command line, program first
 	logs []string // files shown when the test fails
 
+	// ready, when set, waits after each start, once the server listens,
+	// for what listening does not show, such as a link to services.
+	ready func(t testing.TB)
+
 	mu   sync.Mutex
 	proc *process // nil while stopped
 }
@@ -128,25 +132,35 @@ func (s *IRCServer) start(t testing.TB) {
 	if err := s.waitReady(p); err != nil {
 		t.Fatalf("starting %s: %v", s.name, err)
 	}
+
+	if s.ready != nil {
+		s.ready(t)
+	}
 }
 
 // launch starts the server process with its output appended to the
 // output file.
 func (s *IRCServer) launch() (*process, error) {
-	path := filepath.Join(s.Dir, outputFile)
+	return startProcess(s.Dir, s.argv)
+}
+
+// startProcess runs argv in dir with its standard output and error
+// appended to the output file there, and reaps it when it exits.
+func startProcess(dir string, argv []string) (*process, error) {
+	path := filepath.Join(dir, outputFile)
 	out, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("opening output file: %w", err)
 	}
 	defer out.Close()
 
-	cmd := exec.Command(s.argv[0], s.argv[1:]...)
-	cmd.Dir = s.Dir
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = dir
 	cmd.Stdout = out
 	cmd.Stderr = out
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("running %s: %w", s.argv[0], err)
+		return nil, fmt.Errorf("running %s: %w", argv[0], err)
 	}
 
 	p := &process{cmd: cmd, exited: make(chan struct{})}
@@ -264,12 +278,20 @@ func requireBinary(t testing.TB, name, pkg string) string {
 func (s *IRCServer) writeConfig(t testing.TB, tmpl *template.Template, params any) string {
 	t.Helper()
 
+	return writeTemplate(t, s.Dir, tmpl, params)
+}
+
+// writeTemplate renders a config template into dir, in a file named after
+// the template, and returns the file's path.
+func writeTemplate(t testing.TB, dir string, tmpl *template.Template, params any) string {
+	t.Helper()
+
 	var b strings.Builder
 	if err := tmpl.Execute(&b, params); err != nil {
 		t.Fatalf("rendering %s: %v", tmpl.Name(), err)
 	}
 
-	path := filepath.Join(s.Dir, tmpl.Name())
+	path := filepath.Join(dir, tmpl.Name())
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatalf("writing %s: %v", tmpl.Name(), err)
 	}

@@ -42,6 +42,12 @@ var servers = []struct {
 			return StartInspircd(t, InspircdOptions{Password: password})
 		},
 	},
+	{
+		name: "inspircd-services",
+		start: func(t testing.TB, password string) *IRCServer {
+			return StartInspircd(t, InspircdOptions{Password: password, Services: true})
+		},
+	},
 }
 
 func TestWaitListening(t *testing.T) {
@@ -63,6 +69,17 @@ func TestWaitListening(t *testing.T) {
 	defer cancel()
 	if err := WaitListening(ctx, addr); err != nil {
 		t.Fatalf("WaitListening on a listening port: %v", err)
+	}
+}
+
+func TestFreePortNeverRepeats(t *testing.T) {
+	seen := make(map[int]bool)
+	for range 200 {
+		port := FreePort(t)
+		if seen[port] {
+			t.Fatalf("FreePort returned %d twice", port)
+		}
+		seen[port] = true
 	}
 }
 
