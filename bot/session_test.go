@@ -45,8 +45,17 @@ func ircConfig(t *testing.T, addr string, edit func(*bot.Config)) bot.Config {
 }
 
 // startGordon runs a session on cfg with the built-in commands plus
-// extra, answering everyone as a maintainer named by hostmask.
+// extra, with alice a maintainer by hostmask.
 func startGordon(t *testing.T, cfg bot.Config, cmdCfg commands.Config, extra ...commands.Command) *gordon {
+	t.Helper()
+	alice := commands.Maintainer{Name: "alice", Hostmasks: []string{"alice!*@*"}}
+	return startGordonFor(t, cfg, cmdCfg, []commands.Maintainer{alice}, extra...)
+}
+
+// startGordonFor is startGordon with the maintainers given.
+func startGordonFor(t *testing.T, cfg bot.Config, cmdCfg commands.Config, maintainers []commands.Maintainer,
+	extra ...commands.Command,
+) *gordon {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -61,7 +70,7 @@ func startGordon(t *testing.T, cfg bot.Config, cmdCfg commands.Config, extra ...
 	cmdCfg.Defaults()
 	d := commands.NewDispatcher(commands.Options{
 		Registry:    g.commands,
-		Roles:       commands.NewRoles([]commands.Maintainer{{Name: "alice", Hostmasks: []string{"alice!*@*"}}}),
+		Roles:       commands.NewRoles(maintainers),
 		Out:         g.session,
 		Logger:      log,
 		Config:      cmdCfg,

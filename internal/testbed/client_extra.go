@@ -23,3 +23,23 @@ func (c *Client) Quit(t testing.TB) {
 func (c *Client) Raw(line string) {
 	c.irc.Cmd.SendRaw(line)
 }
+
+// WaitLine returns the first line received, among the last ones kept,
+// that satisfies match, such as a numeric answering a WHOIS sent with Raw.
+// Lines are in girc's printed form: ":prefix COMMAND params :trailing".
+// It fails the test when none arrives within timeout.
+func (c *Client) WaitLine(t testing.TB, match func(line string) bool, timeout time.Duration) string {
+	t.Helper()
+
+	var found string
+	c.waitFor(t, c.Nick()+" waiting for a line", timeout, func() bool {
+		for _, line := range c.traffic {
+			if match(line) {
+				found = line
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
