@@ -20,7 +20,6 @@ func act() commands.Command {
 		}}
 }
 
-
 // nextFromGordon returns the text of the PRIVMSG from gordon to #fleet that
 // c received after the first skip ones, waiting for it.
 func nextFromGordon(t *testing.T, c *testbed.Client, skip int) string {
