@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/gordonbot/gordon/announce"
 	"github.com/gordonbot/gordon/bot"
 	"github.com/gordonbot/gordon/commands"
 	"github.com/gordonbot/gordon/config"
 	"github.com/gordonbot/gordon/fleet"
 	"github.com/gordonbot/gordon/integrations/consul"
+	"github.com/gordonbot/gordon/integrations/github"
 	"github.com/gordonbot/gordon/integrations/jenkins"
 	"github.com/gordonbot/gordon/store"
 )
@@ -28,6 +31,7 @@ type Config struct {
 	Store       store.Config          `toml:"store"`
 	Consul      ConsulConfig          `toml:"consul"`  // off while address is empty
 	Jenkins     jenkins.Config        `toml:"jenkins"` // off while url is empty
+	GitHub      GitHubConfig          `toml:"github"`  // off without webhook secrets
 	HTTP        HTTPConfig            `toml:"http"`
 	Log         LogConfig             `toml:"log"`
 }
@@ -37,6 +41,18 @@ type Config struct {
 type ConsulConfig struct {
 	consul.Config
 	Meta fleet.MetaKeys `toml:"meta"`
+}
+
+// GitHubConfig is the [github] section: the webhook receiver's settings
+// and the routes that announce its events.
+type GitHubConfig struct {
+	github.Config
+	Routes []announce.Route `toml:"routes"`
+}
+
+// announce returns the announcement routes as their package's config.
+func (g GitHubConfig) announce() announce.Config {
+	return announce.Config{Routes: g.Routes}
 }
 
 // HTTPConfig is the [http] section: health endpoints and metrics.
@@ -77,6 +93,10 @@ func (c *Config) defaults() {
 		c.Consul.Config.Defaults()
 		c.Consul.Meta.Defaults()
 	}
+	c.GitHub.Config.Defaults()
+	ann := c.GitHub.announce()
+	ann.Defaults()
+	c.IRC.Channels = joinAll(c.IRC.Channels, ann.Channels())
 	if c.HTTP.Listen == "" {
 		c.HTTP.Listen = "127.0.0.1:9090"
 	}
@@ -105,6 +125,11 @@ func (c *Config) validate() error {
 	if c.Jenkins.URL != "" {
 		p.Merge("jenkins", c.Jenkins.Validate())
 	}
+	p.Merge("github", c.GitHub.Config.Validate())
+	p.Merge("github", c.GitHub.announce().Validate())
+	if len(c.GitHub.Routes) > 0 && !c.GitHub.Enabled() {
+		p.Add("github.webhook_secrets", "required by github.routes: gordon serves no unsigned webhooks")
+	}
 	if c.Consul.Address != "" {
 		p.Merge("consul", c.Consul.Config.Validate())
 		p.Merge("consul.meta", c.Consul.Meta.Validate())
@@ -119,6 +144,18 @@ func (c *Config) validate() error {
 		p.Add("log.format", "must be text or json, got %q", c.Log.Format)
 	}
 	return p.Err()
+}
+
+// joinAll adds to channels those of more it lacks, keeping the order:
+// gordon joins every channel a route names, and the first stays the main
+// channel.
+func joinAll(channels, more []string) []string {
+	for _, ch := range more {
+		if !slices.ContainsFunc(channels, func(c string) bool { return strings.EqualFold(c, ch) }) {
+			channels = append(channels, ch)
+		}
+	}
+	return channels
 }
 
 // mainChannel is the first configured channel: where actions asked for in

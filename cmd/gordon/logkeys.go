@@ -9,4 +9,5 @@ const (
 	keyWarning     = "warning"
 	keySignal      = "signal"
 	keyIntegration = "integration"
+	keyPart        = "part"
 )

@@ -169,5 +169,6 @@ func TestUsage(t *testing.T) {
 // environment.
 func TestMain(m *testing.M) {
 	os.Setenv("JENKINS_TOKEN", "example-token")
+	os.Setenv("GITHUB_WEBHOOK_SECRET", "example-webhook-secret")
 	os.Exit(m.Run())
 }

@@ -22,31 +22,25 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	d := a.dispatcher(session, a.cfg.IRC.Nick)
 	session.OnNick = d.SetNick
 
-	httpDone, err := serveHTTP(ctx, a.log, a.cfg.HTTP.Listen, newMux(a.metrics, session.Ready))
+	mux := newMux(a.metrics, session.Ready)
+	hooks, err := a.webhooks(session, mux)
+	if err != nil {
+		return err
+	}
+	httpDone, err := serveHTTP(ctx, a.log, a.cfg.HTTP.Listen, mux)
 	if err != nil {
 		return err
 	}
 
-	ircDone := make(chan error, 1)
-	go func() { ircDone <- session.Run(ctx, d) }()
-
-	// Both stop by themselves when ctx ends; either stopping first for
-	// another reason is a failure.
-	select {
-	case err := <-httpDone:
-		if err != nil {
-			return fmt.Errorf("http server: %w", err)
-		}
-		err = <-ircDone
-		a.log.Info("gordon stopped")
-		return err
-	case err := <-ircDone:
-		a.log.Info("gordon stopped")
-		if err != nil {
-			return fmt.Errorf("irc: %w", err)
-		}
-		return <-httpDone
-	}
+	// Every part stops by itself when ctx ends; the store closes only
+	// after all have, since the webhook receiver writes its last batch
+	// on the way out.
+	err = runAll(ctx, a.log, append(hooks,
+		runner{name: "http", run: func(context.Context) error { return <-httpDone }},
+		runner{name: "irc", run: func(ctx context.Context) error { return session.Run(ctx, d) }},
+	)...)
+	a.log.Info("gordon stopped")
+	return err
 }
 
 // runConsole runs the dispatcher on stdin and stdout, as the first

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gordonbot/gordon/integrations/github"
 	"github.com/gordonbot/gordon/internal/testbed"
 )
 
@@ -90,6 +91,14 @@ func TestRunOnIRC(t *testing.T) {
 		return strings.Contains(s, "role: maintainer alice")
 	}, 10*time.Second)
 
+	// A signed push to master is announced in the channel its route names.
+	if code := postWebhook(t, "http://"+addr+github.Path, "push", "../../integrations/github/testdata/push.json"); code != http.StatusAccepted {
+		t.Fatalf("webhook answered %d, want 202", code)
+	}
+	alice.WaitPrivmsg(t, "gordon", "#fleet", func(s string) bool {
+		return strings.Contains(s, "docker/docker") && strings.Contains(s, "master")
+	}, 10*time.Second)
+
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +113,31 @@ func TestRunOnIRC(t *testing.T) {
 	if !strings.Contains(errOut.String(), "irc quitting") {
 		t.Fatalf("gordon should quit IRC on the way out; log:\n%s", &errOut)
 	}
+}
+
+// postWebhook sends the payload in file as GitHub would, signed with the
+// secret the example config reads, and returns the status.
+func postWebhook(t *testing.T, url, event, file string) int {
+	t.Helper()
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(github.EventHeader, event)
+	req.Header.Set(github.DeliveryHeader, "test-delivery-1")
+	req.Header.Set(github.SignatureHeader, github.Sign(os.Getenv("GITHUB_WEBHOOK_SECRET"), body))
+
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // waitHTTP polls url until it answers 200 and returns the body; it fails

@@ -72,26 +72,37 @@ type ConfigError struct {
 }
 
 // Error returns "key: message".
+// ConfigKey returns the key and the message apart, for a caller that
+// puts the key under its section.
+func (e *ConfigError) ConfigKey() (key, msg string) {
+	return e.Key, e.Msg
+}
+
 func (e *ConfigError) Error() string {
 	return e.Key + ": " + e.Msg
 }
 
 // ConfigErrors returns the problems in err, as Validate returns it, in
-// order. An err that holds no ConfigError gives nil.
+// order, looking through wrapping. An err that holds no ConfigError
+// gives nil.
 func ConfigErrors(err error) []*ConfigError {
-	var list []error
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		list = joined.Unwrap()
-	} else if err != nil {
-		list = []error{err}
+	var out []*ConfigError
+	var walk func(error)
+	walk = func(e error) {
+		switch x := e.(type) {
+		case *ConfigError:
+			out = append(out, x)
+		case interface{ Unwrap() []error }:
+			for _, inner := range x.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			walk(x.Unwrap())
+		}
 	}
 
-	var out []*ConfigError
-	for _, e := range list {
-		var ce *ConfigError
-		if errors.As(e, &ce) {
-			out = append(out, ce)
-		}
+	if err != nil {
+		walk(err)
 	}
 	return out
 }

@@ -16,6 +16,7 @@ const (
 	outcomeTooLarge    = "too_large"
 	outcomeBusy        = "busy"
 	outcomeStoreFailed = "store_failed"
+	outcomeInternal    = "internal_error"
 )
 
 // eventUnknown stands in the event label for a type go-github does not
@@ -36,7 +37,9 @@ type metrics struct {
 }
 
 // latencyBuckets span a sub-millisecond answer to a slow handler.
-var latencyBuckets = []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}
+var latencyBuckets = []float64{
+	.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10,
+}
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{

@@ -39,8 +39,10 @@ type rejection struct {
 	err     error
 }
 
+// Error returns why the delivery was refused.
 func (r *rejection) Error() string { return r.err.Error() }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (r *rejection) Unwrap() error { return r.err }
 
 func reject(status int, outcome string, err error) error {
@@ -49,6 +51,12 @@ func reject(status int, outcome string, err error) error {
 
 func malformed(format string, args ...any) error {
 	err := fmt.Errorf("%w: "+format, append([]any{ErrMalformed}, args...)...)
+	return reject(http.StatusBadRequest, outcomeBadRequest, err)
+}
+
+// badBody is a body that could not be read or decoded.
+func badBody(what string, err error) error {
+	err = fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
 	return reject(http.StatusBadRequest, outcomeBadRequest, err)
 }
 
@@ -155,7 +163,7 @@ func readBody(w http.ResponseWriter, req *http.Request, limit int64) ([]byte, er
 	case errors.As(err, &tooBig):
 		return nil, tooLarge(-1, limit)
 	case err != nil:
-		return nil, malformed("reading body: %v", err)
+		return nil, badBody("reading body", err)
 	}
 	return body, nil
 }
@@ -177,7 +185,7 @@ func payloadOf(mediaType string, body []byte) ([]byte, error) {
 
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, malformed("form body: %v", err)
+		return nil, badBody("form body", err)
 	}
 	payload := form.Get("payload")
 	if payload == "" {
