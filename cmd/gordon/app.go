@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/gordonbot/gordon/commands"
 	"github.com/gordonbot/gordon/fleet"
+	"github.com/gordonbot/gordon/followup"
+	"github.com/gordonbot/gordon/followup/jenkinsbridge"
 	"github.com/gordonbot/gordon/integrations/consul"
 	"github.com/gordonbot/gordon/integrations/jenkins"
 	"github.com/gordonbot/gordon/store"
@@ -26,6 +29,9 @@ type app struct {
 	reg     *commands.Registry
 	confirm *commands.Confirmer
 	started time.Time
+
+	// followups reports on rebuilds; nil without Jenkins.
+	followups *followup.Engine
 }
 
 // newApp loads the configuration and opens what gordon needs. The caller
@@ -62,6 +68,9 @@ func (a *app) registerCommands() error {
 	a.reg.Register(commands.Builtins(a.reg, info)...)
 	a.reg.Register(a.confirm.Command())
 
+	// nodes stays a nil interface without Consul, so that rebuild knows
+	// it cannot resolve metadata selectors.
+	var nodes commands.NodeFinder
 	if a.cfg.Consul.Address != "" {
 		cc, err := consul.New(a.cfg.Consul.Config)
 		if err != nil {
@@ -69,15 +78,53 @@ func (a *app) registerCommands() error {
 		}
 		inv := fleet.NewInventory(fleet.ConsulSource{Client: cc}, cc, a.cfg.Consul.Meta)
 		a.reg.Register(commands.NodeCommands(inv)...)
+		nodes = inv
 	}
 	if a.cfg.Jenkins.URL != "" {
-		jc, err := jenkins.New(a.cfg.Jenkins, a.log.With(keyIntegration, "jenkins"))
-		if err != nil {
+		if err := a.registerJenkins(nodes); err != nil {
 			return err
 		}
-		a.reg.Register(commands.BuildCommands(jc, a.cfg.Jenkins.PRParam)...)
 	}
 	return nil
+}
+
+// registerJenkins registers the commands that act on Jenkins, and makes
+// the engine that follows rebuilds.
+func (a *app) registerJenkins(nodes commands.NodeFinder) error {
+	jc, err := jenkins.New(a.cfg.Jenkins, a.log.With(keyIntegration, "jenkins"))
+	if err != nil {
+		return err
+	}
+	bridge := jenkinsbridge.New(jc, a.metrics)
+
+	a.followups, err = followup.New(followup.Options{
+		Config:     a.cfg.Followup,
+		Jenkins:    bridge,
+		Store:      a.store,
+		Logger:     a.log.With(keyIntegration, "followup"),
+		Registerer: a.metrics,
+	})
+	if err != nil {
+		return err
+	}
+
+	a.reg.Register(commands.BuildCommands(jc, a.cfg.Jenkins.PRParam)...)
+	a.reg.Register(commands.RebuildCommand(bridge, a.followups, commands.RebuildOptions{
+		PRJobs:    a.cfg.Jenkins.PRJobs,
+		PRParam:   a.cfg.Jenkins.PRParam,
+		NodeParam: a.cfg.Jenkins.NodeParam,
+		Nodes:     nodes,
+	}))
+	return nil
+}
+
+// followupRunner reports on rebuilds through out, when Jenkins is
+// configured.
+func (a *app) followupRunner(out commands.Replier) []runner {
+	if a.followups == nil {
+		return nil
+	}
+	return []runner{{name: "followups", run: func(ctx context.Context) error { return a.followups.Run(ctx, out) }}}
 }
 
 // dispatcher returns a dispatcher answering through out.

@@ -13,6 +13,7 @@ import (
 	"github.com/gordonbot/gordon/commands"
 	"github.com/gordonbot/gordon/config"
 	"github.com/gordonbot/gordon/fleet"
+	"github.com/gordonbot/gordon/followup"
 	"github.com/gordonbot/gordon/integrations/consul"
 	"github.com/gordonbot/gordon/integrations/github"
 	"github.com/gordonbot/gordon/integrations/jenkins"
@@ -31,7 +32,8 @@ type Config struct {
 	Store       store.Config          `toml:"store"`
 	Consul      ConsulConfig          `toml:"consul"`  // off while address is empty
 	Jenkins     jenkins.Config        `toml:"jenkins"` // off while url is empty
-	GitHub      GitHubConfig          `toml:"github"`  // off without webhook secrets
+	Followup    followup.Config       `toml:"followup"`
+	GitHub      GitHubConfig          `toml:"github"` // off without webhook secrets
 	HTTP        HTTPConfig            `toml:"http"`
 	Log         LogConfig             `toml:"log"`
 }
@@ -89,6 +91,7 @@ func (c *Config) defaults() {
 	if c.Jenkins.URL != "" {
 		c.Jenkins.Defaults()
 	}
+	c.Followup.Defaults()
 	if c.Consul.Address != "" {
 		c.Consul.Config.Defaults()
 		c.Consul.Meta.Defaults()
@@ -125,6 +128,7 @@ func (c *Config) validate() error {
 	if c.Jenkins.URL != "" {
 		p.Merge("jenkins", c.Jenkins.Validate())
 	}
+	p.Merge("followup", c.Followup.Validate())
 	p.Merge("github", c.GitHub.Config.Validate())
 	p.Merge("github", c.GitHub.announce().Validate())
 	if len(c.GitHub.Routes) > 0 && !c.GitHub.Enabled() {

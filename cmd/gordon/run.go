@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/gordonbot/gordon/bot"
 	"github.com/gordonbot/gordon/commands"
@@ -35,7 +36,8 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	// Every part stops by itself when ctx ends; the store closes only
 	// after all have, since the webhook receiver writes its last batch
 	// on the way out.
-	err = runAll(ctx, a.log, append(hooks,
+	parts := append(hooks, a.followupRunner(session)...)
+	err = runAll(ctx, a.log, append(parts,
 		runner{name: "http", run: func(context.Context) error { return <-httpDone }},
 		runner{name: "irc", run: func(ctx context.Context) error { return session.Run(ctx, d) }},
 	)...)
@@ -55,7 +57,18 @@ func runConsole(ctx context.Context, path string, stdin io.Reader, stdout, stder
 	console := bot.NewConsole(consoleIdentity(a.cfg.Maintainers[0]), stdout)
 	d := a.dispatcher(console, a.cfg.IRC.Nick)
 	fmt.Fprintf(stdout, "gordon console: you are %s; type help, Ctrl-D to leave\n", a.cfg.Maintainers[0].Name)
-	return console.Run(ctx, stdin, d)
+
+	// Follow-ups report at the console too while it is open; the input
+	// ending stops them.
+	fctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, r := range a.followupRunner(console) {
+		wg.Go(func() { _ = r.run(fctx) })
+	}
+	err = console.Run(ctx, stdin, d)
+	stop()
+	wg.Wait()
+	return err
 }
 
 // consoleIdentity makes the person at the terminal the maintainer m.
