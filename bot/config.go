@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gordonbot/gordon/config"
 )
@@ -37,6 +38,11 @@ type Config struct {
 	// Flood control: FloodBurst lines at once, then one per FloodInterval.
 	FloodBurst    int             `toml:"flood_burst"`
 	FloodInterval config.Duration `toml:"flood_interval"`
+
+	// After PingInterval without a line from the server gordon pings it,
+	// and after PingTimeout more without one it reconnects.
+	PingInterval config.Duration `toml:"ping_interval"`
+	PingTimeout  config.Duration `toml:"ping_timeout"`
 }
 
 // Defaults fills what was left unset.
@@ -61,6 +67,12 @@ func (c *Config) Defaults() {
 	}
 	if c.FloodInterval == 0 {
 		c.FloodInterval = config.Duration(2e9)
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = config.Duration(60 * time.Second)
+	}
+	if c.PingTimeout == 0 {
+		c.PingTimeout = config.Duration(30 * time.Second)
 	}
 }
 
@@ -108,6 +120,12 @@ func (c Config) Validate() error {
 	}
 	if c.FloodInterval.D() < 0 || c.FloodInterval.D() > 60e9 {
 		p.Add("flood_interval", "must be between 0s and 1m, got %s", c.FloodInterval.D())
+	}
+	if c.PingInterval.D() < 100*time.Millisecond || c.PingInterval.D() > 10*time.Minute {
+		p.Add("ping_interval", "must be between 100ms and 10m, got %s", c.PingInterval.D())
+	}
+	if c.PingTimeout.D() < 100*time.Millisecond || c.PingTimeout.D() > 10*time.Minute {
+		p.Add("ping_timeout", "must be between 100ms and 10m, got %s", c.PingTimeout.D())
 	}
 	return p.Err()
 }

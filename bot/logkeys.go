@@ -14,4 +14,5 @@ const (
 	keyElapsed  = "elapsed"
 	keyAccounts = "accounts_tracked"
 	keyCaps     = "caps"
+	keySilent   = "silent_for"
 )

@@ -13,6 +13,8 @@ type metrics struct {
 	reconnects prometheus.Counter
 	joinTime   prometheus.Gauge
 	connected  prometheus.Gauge
+
+	pingTimeouts prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -37,9 +39,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "gordon_irc_connected",
 			Help: "1 while gordon is registered on the IRC server.",
 		}),
+		pingTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "gordon_irc_ping_timeouts_total",
+			Help: "Connections dropped because the server stayed silent past the ping timeout.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.queued, m.reconnects, m.joinTime, m.connected)
+		reg.MustRegister(m.sent, m.queued, m.reconnects, m.joinTime, m.connected, m.pingTimeouts)
 	}
 	return m
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // pacedConn is the connection under girc. Every line on the wire, girc's
@@ -24,11 +25,28 @@ type pacedConn struct {
 	mu         sync.Mutex // one line at a time on the wire
 	registered atomic.Bool
 	lines      atomic.Int64 // lines written so far
+	readAt     atomic.Int64 // when the server last sent anything, in Unix nanoseconds
 }
 
 func newPacedConn(conn net.Conn, b *bucket) *pacedConn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &pacedConn{Conn: conn, bucket: b, ctx: ctx, cancel: cancel}
+	c := &pacedConn{Conn: conn, bucket: b, ctx: ctx, cancel: cancel}
+	c.readAt.Store(time.Now().UnixNano())
+	return c
+}
+
+// Read is girc's path in; it notes when the server last spoke.
+func (c *pacedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.readAt.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+// lastRead returns when the server last sent anything.
+func (c *pacedConn) lastRead() time.Time {
+	return time.Unix(0, c.readAt.Load())
 }
 
 // Write is girc's path: it writes one or more whole lines, each after its

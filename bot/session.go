@@ -123,16 +123,16 @@ func (s *Session) newClient() *girc.Client {
 	portNum, _ := strconv.Atoi(port)
 
 	gc := girc.Config{
-		Server:      host,
-		Port:        portNum,
-		ServerPass:  s.cfg.Password,
-		Nick:        s.cfg.Nick,
-		User:        s.cfg.User,
-		Name:        s.cfg.RealName,
-		AllowFlood:  true,
-		DisableSTS:  true,
-		PingDelay:   30 * time.Second,
-		PingTimeout: 60 * time.Second,
+		Server:     host,
+		Port:       portNum,
+		ServerPass: s.cfg.Password,
+		Nick:       s.cfg.Nick,
+		User:       s.cfg.User,
+		Name:       s.cfg.RealName,
+		AllowFlood: true,
+		DisableSTS: true,
+		PingDelay:  -1, // watchLiveness does this, sooner
+
 		RecoverFunc: s.recoverHandler,
 		Version:     "gordon",
 	}
@@ -175,6 +175,7 @@ func (s *Session) dial(network, addr string) (net.Conn, error) {
 	s.mu.Lock()
 	s.conn = pc
 	s.mu.Unlock()
+	go s.watchLiveness(pc)
 	return pc, nil
 }
 

@@ -297,3 +297,30 @@ func writeTemplate(t testing.TB, dir string, tmpl *template.Template, params any
 	}
 	return path
 }
+
+// Pause freezes the server (SIGSTOP): its sockets stay open and accept
+// connections, but it answers nothing, as a hung server does, until
+// Resume.
+func (s *IRCServer) Pause(t testing.TB) {
+	t.Helper()
+	s.signal(t, syscall.SIGSTOP)
+}
+
+// Resume lets a paused server run again (SIGCONT).
+func (s *IRCServer) Resume(t testing.TB) {
+	t.Helper()
+	s.signal(t, syscall.SIGCONT)
+}
+
+func (s *IRCServer) signal(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.proc == nil {
+		t.Fatalf("%s is not running", s.name)
+	}
+	if err := s.proc.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("signalling %s: %v", s.name, err)
+	}
+}
