@@ -11,4 +11,6 @@ const (
 	keyDuration = "duration"
 	keyError    = "error"
 	keyStack    = "stack"
+	keyNode     = "node"
+	keyState    = "state"
 )

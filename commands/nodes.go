@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gordonbot/gordon/fleet"
 )
@@ -54,7 +55,7 @@ func Nodes(inv Inventory) Command {
 			if err != nil {
 				return inventoryError(err)
 			}
-			req.ReplyLines(listingLines(l)...)
+			req.ReplyLines(listingLines(l, time.Now())...)
 			return nil
 		},
 	}
@@ -81,7 +82,7 @@ func Node(inv Inventory) Command {
 			if err != nil {
 				return err
 			}
-			req.ReplyLines(detailLines(d)...)
+			req.ReplyLines(detailLines(d, time.Now())...)
 			return nil
 		},
 	}
@@ -189,8 +190,9 @@ func inventoryError(err error) error {
 }
 
 // listingLines writes a listing: the summary line, then one line per
-// group when it is grouped, otherwise one line per node.
-func listingLines(l fleet.Listing) []string {
+// group when it is grouped, otherwise one line per node. now is when the
+// listing is shown, for the age of maintenance.
+func listingLines(l fleet.Listing, now time.Time) []string {
 	lines := []string{summaryLine(l)}
 	if l.Query.By != "" {
 		for _, g := range l.Groups {
@@ -200,7 +202,7 @@ func listingLines(l fleet.Listing) []string {
 	}
 
 	for _, n := range l.Nodes {
-		lines = append(lines, nodeLine(n))
+		lines = append(lines, nodeLine(n, now))
 	}
 	return lines
 }
@@ -269,11 +271,11 @@ func otherCounts(s fleet.State, c fleet.Counts) string {
 // nodeLine writes one node of a listing, compact: its health, the checks
 // that fail, then its facts as selectors would name them.
 // "dm-3 critical: docker, disk; warning: load; kernel=4.19.0-17 distro=debian"
-func nodeLine(n fleet.NodeView) string {
+func nodeLine(n fleet.NodeView, now time.Time) string {
 	var parts []string
 	switch n.Health {
 	case fleet.Maint:
-		parts = append(parts, maintLabel(n.MaintenanceReason))
+		parts = append(parts, "maint ("+maintNote(n.Maintenance, n.MaintenanceReason, n.Record, now)+")")
 	case fleet.Healthy:
 		parts = append(parts, "ok")
 	}
@@ -292,14 +294,6 @@ func nodeLine(n fleet.NodeView) string {
 		parts = append(parts, strings.Join(facts, " "))
 	}
 	return n.Name + " " + strings.Join(parts, "; ")
-}
-
-// maintLabel writes "maint", with the reason when there is one.
-func maintLabel(reason string) string {
-	if reason == "" {
-		return "maint"
-	}
-	return "maint (" + reason + ")"
 }
 
 // groupLine writes one group of a grouped listing: "kernel 4.19: 7 of 12
@@ -350,8 +344,9 @@ func plural(n int, one, many string) string {
 
 // detailLines writes what the node command shows: a line on health and
 // maintenance, the facts, services and tags, then each failing check.
-func detailLines(d fleet.NodeDetail) []string {
-	lines := []string{detailHead(d)}
+// now is when it is shown, for the age of maintenance.
+func detailLines(d fleet.NodeDetail, now time.Time) []string {
+	lines := []string{detailHead(d, now)}
 	if facts := detailFacts(d); facts != "" {
 		lines = append(lines, facts)
 	}
@@ -371,20 +366,17 @@ func detailLines(d fleet.NodeDetail) []string {
 
 // detailHead writes the node's health and maintenance: "dm-3
 // (10.0.0.3): unhealthy, 2 of 6 checks failing; not in maintenance", or
-// "dm-5 (10.0.0.5): in maintenance (kernel upgrade); 3 checks, all
-// passing".
-func detailHead(d fleet.NodeDetail) string {
+// "dm-5 (10.0.0.5): in maintenance (kernel upgrade; alice, 2h ago); 3
+// checks, all passing".
+func detailHead(d fleet.NodeDetail, now time.Time) string {
 	head := d.Name
 	if d.Address != "" {
 		head += " (" + d.Address + ")"
 	}
 
-	if d.Maintenance {
-		reason := ""
-		if d.MaintenanceReason != "" {
-			reason = " (" + d.MaintenanceReason + ")"
-		}
-		return head + ": in maintenance" + reason + "; " + checksPhrase(d)
+	if inMaint(d.Maintenance, d.Record) {
+		note := maintNote(d.Maintenance, d.MaintenanceReason, d.Record, now)
+		return head + ": in maintenance (" + note + "); " + checksPhrase(d)
 	}
 	return head + ": " + d.Health.String() + ", " + checksPhrase(d) + "; not in maintenance"
 }

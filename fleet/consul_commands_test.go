@@ -45,7 +45,7 @@ func TestConsulCommands(t *testing.T) {
 		}},
 		{"nodes maint dm-*", []string{
 			"1 of 6 in maintenance (node=dm-*); 2 unhealthy, 1 warning",
-			"dm-5 maint (kernel upgrade); kernel=5.10.0-21 storage=devmapper",
+			"dm-5 maint (kernel upgrade; set outside gordon); kernel=5.10.0-21 storage=devmapper",
 		}},
 		{"nodes healthy kernel=4.* storage!=overlay2", []string{
 			"1 of 3 healthy (kernel=4.* storage!=overlay2); 2 unhealthy",

@@ -9,6 +9,13 @@
 // into a filter expression, GlobRegexp providing the anchored regular
 // expression for Consul's "matches" operator.
 //
+// Maintenance is known from two sources: Consul's maintenance mode, which
+// each node's own agent holds and which ConsulAgents turns on and off at
+// the URL an AgentURL template gives, and gordon's own MaintRecord of who
+// asked and why, kept in the store by a MaintBook. An Inventory given the
+// records (WithMaint) shows both, so that a node whose agent gordon could
+// not reach still counts as in maintenance.
+//
 // Inventory views over the fleet and the rolling upgrade planner and
 // executor belong here as well.
 package fleet

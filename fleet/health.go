@@ -22,7 +22,8 @@ const (
 	// Warning: no check is critical, at least one is warning.
 	Warning
 
-	// Maint: the node is in maintenance mode, whatever its checks say.
+	// Maint: the node is in maintenance, by its agent or by gordon's
+	// record, whatever its checks say.
 	Maint
 
 	// Healthy: every check passes, or the node has none.
@@ -45,10 +46,11 @@ func (h Health) String() string {
 	return fmt.Sprintf("Health(%d)", int(h))
 }
 
-// HealthOf returns n's health. Maintenance wins over any check; a critical
-// check makes the node unhealthy; a warning only warns.
+// HealthOf returns n's health. Maintenance, by the node's agent or by
+// gordon's record, wins over any check; a critical check makes the node
+// unhealthy; a warning only warns.
 func HealthOf(n Node) Health {
-	if n.Maintenance {
+	if n.Maintenance || (n.Record != nil && n.Record.On) {
 		return Maint
 	}
 

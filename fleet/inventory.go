@@ -21,10 +21,14 @@ type Node struct {
 	// listing a source may give only those that are not passing.
 	Checks []Check
 
-	// Maintenance is set when the node is in maintenance mode, with the
-	// reason given when it was turned on.
+	// Maintenance is set when the node's agent has maintenance mode on,
+	// with the reason given when it was turned on.
 	Maintenance       bool
 	MaintenanceReason string
+
+	// Record is gordon's own latest record of the node's maintenance, nil
+	// when it has none. The inventory sets it, not the source.
+	Record *MaintRecord
 
 	// Services run on the node; a listing may leave them out.
 	Services []Service
@@ -87,7 +91,8 @@ var ErrNoTags = errors.New("tag selectors are not available")
 // nothing between them. It is safe for concurrent use.
 type Inventory struct {
 	nodes NodeSource
-	tags  TagSource // nil: tag selectors are refused
+	tags  TagSource   // nil: tag selectors are refused
+	maint MaintSource // nil: gordon's maintenance records are not shown
 	meta  MetaKeys
 	names []string // meta's display names, in the order nodes show them
 }

@@ -42,9 +42,14 @@ type NodeView struct {
 	// the node does not report is left out.
 	Values []KeyValue
 
-	// MaintenanceReason is why the node is in maintenance, on one line,
-	// short and redacted.
+	// Maintenance is set when the node's agent has maintenance mode on;
+	// MaintenanceReason is its reason, on one line, short and redacted.
+	Maintenance       bool
 	MaintenanceReason string
+
+	// Record is gordon's latest record of the node's maintenance, its
+	// reason on one line, short and redacted; nil when there is none.
+	Record *MaintRecord
 }
 
 // Listing answers a Query.
@@ -77,6 +82,9 @@ func (inv *Inventory) List(ctx context.Context, q Query) (Listing, error) {
 	if err != nil {
 		return Listing{}, err
 	}
+	if err := inv.addRecords(ctx, list.Nodes); err != nil {
+		return Listing{}, err
+	}
 
 	l := Listing{Query: q, Partial: list.Partial}
 	for _, n := range list.Nodes {
@@ -107,9 +115,16 @@ func (inv *Inventory) view(n Node, h Health) NodeView {
 	}
 
 	if n.Maintenance {
-		v.MaintenanceReason = OneLine(Redact(n.MaintenanceReason), maxReason)
+		v.Maintenance = true
+		v.MaintenanceReason = shortReason(n.MaintenanceReason)
 	}
+	v.Record = recordView(n.Record, shortReason)
 	return v
+}
+
+// shortReason makes a maintenance reason fit a listing line.
+func shortReason(reason string) string {
+	return OneLine(Redact(reason), maxReason)
 }
 
 // values returns the facts of a node's metadata under their display names.

@@ -39,10 +39,14 @@ type NodeDetail struct {
 	// then warnings, then services in maintenance, each by name.
 	Failing []CheckView
 
-	// Maintenance is set when the node is in maintenance mode; the reason
-	// is on one line, short and redacted.
+	// Maintenance is set when the node's agent has maintenance mode on;
+	// the reason is on one line, short and redacted.
 	Maintenance       bool
 	MaintenanceReason string
+
+	// Record is gordon's latest record of the node's maintenance, its
+	// reason on one line and redacted; nil when there is none.
+	Record *MaintRecord
 
 	// Services and Tags are the names of the node's services and the
 	// tags they carry, sorted, without repeats.
@@ -65,6 +69,11 @@ func (inv *Inventory) Node(ctx context.Context, name string) (NodeDetail, error)
 	if !found {
 		return NodeDetail{}, fmt.Errorf("%w: %s", ErrNoNode, name)
 	}
+	one := []Node{n}
+	if err := inv.addRecords(ctx, one); err != nil {
+		return NodeDetail{}, err
+	}
+	n = one[0]
 
 	d := NodeDetail{
 		Name:        n.Name,
@@ -74,6 +83,7 @@ func (inv *Inventory) Node(ctx context.Context, name string) (NodeDetail, error)
 		Checks:      len(n.Checks),
 		Failing:     failing(n.Checks),
 		Maintenance: n.Maintenance,
+		Record:      recordView(n.Record, CheckOutput),
 	}
 	if n.Maintenance {
 		d.MaintenanceReason = CheckOutput(n.MaintenanceReason)

@@ -30,8 +30,13 @@ type app struct {
 	confirm *commands.Confirmer
 	started time.Time
 
-	// followups reports on rebuilds; nil without Jenkins.
-	followups *followup.Engine
+	// The integrations, each nil while it is not configured.
+	consul    *consul.Client
+	inv       *fleet.Inventory
+	maint     *fleet.MaintBook
+	jenkins   *jenkins.Client
+	bridge    *jenkinsbridge.Bridge
+	followups *followup.Engine // reports on rebuilds
 }
 
 // newApp loads the configuration and opens what gordon needs. The caller
@@ -68,54 +73,102 @@ func (a *app) registerCommands() error {
 	a.reg.Register(commands.Builtins(a.reg, info)...)
 	a.reg.Register(a.confirm.Command())
 
-	// nodes stays a nil interface without Consul, so that rebuild knows
-	// it cannot resolve metadata selectors.
-	var nodes commands.NodeFinder
-	if a.cfg.Consul.Address != "" {
-		cc, err := consul.New(a.cfg.Consul.Config)
-		if err != nil {
-			return err
-		}
-		inv := fleet.NewInventory(fleet.ConsulSource{Client: cc}, cc, a.cfg.Consul.Meta)
-		a.reg.Register(commands.NodeCommands(inv)...)
-		nodes = inv
+	if err := a.connectJenkins(); err != nil {
+		return err
 	}
-	if a.cfg.Jenkins.URL != "" {
-		if err := a.registerJenkins(nodes); err != nil {
+	if err := a.connectConsul(); err != nil {
+		return err
+	}
+
+	if a.inv != nil {
+		a.reg.Register(commands.NodeCommands(a.inv)...)
+		if err := a.registerMaint(); err != nil {
 			return err
 		}
+	}
+	if a.jenkins != nil {
+		a.registerJenkins()
 	}
 	return nil
 }
 
-// registerJenkins registers the commands that act on Jenkins, and makes
-// the engine that follows rebuilds.
-func (a *app) registerJenkins(nodes commands.NodeFinder) error {
+// connectConsul makes the Consul client and the inventory over it, when
+// Consul is configured.
+func (a *app) connectConsul() error {
+	if a.cfg.Consul.Address == "" {
+		return nil
+	}
+	cc, err := consul.New(a.cfg.Consul.Config)
+	if err != nil {
+		return err
+	}
+
+	a.consul = cc
+	a.maint = fleet.NewMaintBook(a.store)
+	a.inv = fleet.NewInventory(fleet.ConsulSource{Client: cc}, cc, a.cfg.Consul.Meta).WithMaint(a.maint)
+	return nil
+}
+
+// connectJenkins makes the Jenkins client and the engine that follows
+// rebuilds, when Jenkins is configured.
+func (a *app) connectJenkins() error {
+	if a.cfg.Jenkins.URL == "" {
+		return nil
+	}
 	jc, err := jenkins.New(a.cfg.Jenkins, a.log.With(keyIntegration, "jenkins"))
 	if err != nil {
 		return err
 	}
-	bridge := jenkinsbridge.New(jc, a.metrics)
+	a.jenkins = jc
+	a.bridge = jenkinsbridge.New(jc, a.metrics)
 
 	a.followups, err = followup.New(followup.Options{
 		Config:     a.cfg.Followup,
-		Jenkins:    bridge,
+		Jenkins:    a.bridge,
 		Store:      a.store,
 		Logger:     a.log.With(keyIntegration, "followup"),
 		Registerer: a.metrics,
 	})
+	return err
+}
+
+// registerMaint registers maint, which needs Consul and uses Jenkins when
+// it is there.
+func (a *app) registerMaint() error {
+	urls, err := fleet.ParseAgentURL(a.cfg.Consul.Maint.AgentURL)
 	if err != nil {
 		return err
 	}
+	opts := commands.MaintOptions{
+		Nodes:   a.inv,
+		Records: a.maint,
+		Confirm: a.confirm,
+		Agents:  fleet.ConsulAgents{Agents: a.consul.Agents(), URL: urls},
+		Logger:  a.log.With(keyIntegration, "maint"),
+	}
+	// A nil *jenkins.Client in the interface would not be a nil interface.
+	if a.jenkins != nil {
+		opts.Jenkins = a.jenkins
+	}
+	a.reg.Register(commands.MaintCommand(opts))
+	return nil
+}
 
-	a.reg.Register(commands.BuildCommands(jc, a.cfg.Jenkins.PRParam)...)
-	a.reg.Register(commands.RebuildCommand(bridge, a.followups, commands.RebuildOptions{
+// registerJenkins registers the commands that act on Jenkins.
+func (a *app) registerJenkins() {
+	// Without Consul, rebuild resolves only node names, against Jenkins.
+	var nodes commands.NodeFinder
+	if a.inv != nil {
+		nodes = a.inv
+	}
+
+	a.reg.Register(commands.BuildCommands(a.jenkins, a.cfg.Jenkins.PRParam)...)
+	a.reg.Register(commands.RebuildCommand(a.bridge, a.followups, commands.RebuildOptions{
 		PRJobs:    a.cfg.Jenkins.PRJobs,
 		PRParam:   a.cfg.Jenkins.PRParam,
 		NodeParam: a.cfg.Jenkins.NodeParam,
 		Nodes:     nodes,
 	}))
-	return nil
 }
 
 // followupRunner reports on rebuilds through out, when Jenkins is

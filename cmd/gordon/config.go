@@ -42,7 +42,8 @@ type Config struct {
 // node metadata keys selectors name.
 type ConsulConfig struct {
 	consul.Config
-	Meta fleet.MetaKeys `toml:"meta"`
+	Meta  fleet.MetaKeys    `toml:"meta"`
+	Maint fleet.MaintConfig `toml:"maint"`
 }
 
 // GitHubConfig is the [github] section: the webhook receiver's settings
@@ -95,6 +96,7 @@ func (c *Config) defaults() {
 	if c.Consul.Address != "" {
 		c.Consul.Config.Defaults()
 		c.Consul.Meta.Defaults()
+		c.Consul.Maint.Defaults()
 	}
 	c.GitHub.Config.Defaults()
 	ann := c.GitHub.announce()
@@ -137,6 +139,7 @@ func (c *Config) validate() error {
 	if c.Consul.Address != "" {
 		p.Merge("consul", c.Consul.Config.Validate())
 		p.Merge("consul.meta", c.Consul.Meta.Validate())
+		p.Merge("consul.maint", c.Consul.Maint.Validate())
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		p.Add("http.listen", "%q is not host:port", c.HTTP.Listen)

@@ -18,6 +18,12 @@ type Client struct {
 	api     *api.Client
 	address string // as configured, for error messages
 	timeout time.Duration
+
+	// http and token reach agents other than the configured one (see
+	// Agents) with the same TLS settings and ACL token, the token being
+	// the one api.NewClient settled on, environment included.
+	http  *http.Client
+	token string
 }
 
 // New returns a client for the agent cfg names. cfg must be validated;
@@ -36,17 +42,22 @@ func New(cfg Config) (*Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsConfig
 
-	a, err := api.NewClient(&api.Config{
+	// api.NewClient fills apiCfg in place, reading the token from the
+	// environment when cfg has none.
+	apiCfg := &api.Config{
 		Address:    hostPort,
 		Scheme:     scheme,
 		Datacenter: cfg.Datacenter,
 		Token:      cfg.Token,
 		HttpClient: &http.Client{Transport: transport},
-	})
+	}
+	a, err := api.NewClient(apiCfg)
 	if err != nil {
 		return nil, fmt.Errorf("consul client: %w", err)
 	}
-	return &Client{api: a, address: cfg.Address, timeout: cfg.Timeout}, nil
+
+	c := &Client{api: a, address: cfg.Address, timeout: cfg.Timeout, http: apiCfg.HttpClient, token: apiCfg.Token}
+	return c, nil
 }
 
 // The ways a request to Consul fails, for errors.Is. The errors the client
@@ -91,6 +102,11 @@ func (e *StatusError) Error() string {
 // parent is the caller's context, to tell its cancellation from the
 // client's own timeout.
 func (c *Client) classify(parent context.Context, err error) error {
+	return c.classifyAt(parent, err, c.address)
+}
+
+// classifyAt is classify for a request to the agent at address.
+func (c *Client) classifyAt(parent context.Context, err error, address string) error {
 	var status api.StatusError
 	var transport *url.Error
 	switch {
@@ -101,13 +117,13 @@ func (c *Client) classify(parent context.Context, err error) error {
 	case errors.As(err, &status):
 		return &StatusError{Code: status.Code, Body: shorten(status.Body)}
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w (%s, at %s)", ErrTimeout, c.timeout, c.address)
+		return fmt.Errorf("%w (%s, at %s)", ErrTimeout, c.timeout, address)
 	case errors.As(err, &transport):
 		// Its text would repeat the request URL, filter expression and
 		// all; the cause inside says enough.
-		return fmt.Errorf("%w at %s: %w", ErrUnreachable, c.address, transport.Err)
+		return fmt.Errorf("%w at %s: %w", ErrUnreachable, address, transport.Err)
 	}
-	return fmt.Errorf("unreadable answer from consul at %s: %w", c.address, err)
+	return fmt.Errorf("unreadable answer from consul at %s: %w", address, err)
 }
 
 // shorten keeps the first line of an error body, at most maxBody bytes

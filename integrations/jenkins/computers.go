@@ -9,7 +9,12 @@ import (
 )
 
 // Computer is a Jenkins agent, or the built-in node, as Jenkins sees it.
-type Computer struct {
+//
+// It is an alias of a plain struct type, so that a consumer can declare
+// the identical type (commands does, for maint) and be satisfied by this
+// client's methods without importing this package. The two must change
+// together.
+type Computer = struct {
 	Name   string
 	Labels []string
 
