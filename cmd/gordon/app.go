@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/gordonbot/gordon/alerts"
 	"github.com/gordonbot/gordon/commands"
 	"github.com/gordonbot/gordon/fleet"
 	"github.com/gordonbot/gordon/followup"
@@ -169,6 +170,31 @@ func (a *app) registerJenkins() {
 		NodeParam: a.cfg.Jenkins.NodeParam,
 		Nodes:     nodes,
 	}))
+}
+
+// alertRunners watch Consul's health checks and announce their changes
+// through out, when Consul is configured.
+func (a *app) alertRunners(out commands.Replier) ([]runner, error) {
+	if a.consul == nil {
+		return nil, nil
+	}
+	eng, err := alerts.New(alerts.Options{
+		Config:     a.cfg.Alerts,
+		Meta:       a.cfg.Consul.Meta,
+		Facts:      alerts.ListedFacts(fleet.ConsulSource{Client: a.consul}),
+		Out:        out,
+		Logger:     a.log.With(keyIntegration, "alerts"),
+		Registerer: a.metrics,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	watch := a.consul.WatchHealth(consul.WatchOptions{Logger: a.log.With(keyIntegration, "consul")})
+	return []runner{
+		{name: "alerts", run: eng.Run},
+		{name: "health watch", run: func(ctx context.Context) error { return watch.Run(ctx, eng.Observe) }},
+	}, nil
 }
 
 // followupRunner reports on rebuilds through out, when Jenkins is

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gordonbot/gordon/alerts"
 	"github.com/gordonbot/gordon/announce"
 	"github.com/gordonbot/gordon/bot"
 	"github.com/gordonbot/gordon/commands"
@@ -31,6 +32,7 @@ type Config struct {
 	Commands    commands.Config       `toml:"commands"`
 	Store       store.Config          `toml:"store"`
 	Consul      ConsulConfig          `toml:"consul"`  // off while address is empty
+	Alerts      alerts.Config         `toml:"alerts"`  // needs consul
 	Jenkins     jenkins.Config        `toml:"jenkins"` // off while url is empty
 	Followup    followup.Config       `toml:"followup"`
 	GitHub      GitHubConfig          `toml:"github"` // off without webhook secrets
@@ -97,6 +99,11 @@ func (c *Config) defaults() {
 		c.Consul.Config.Defaults()
 		c.Consul.Meta.Defaults()
 		c.Consul.Maint.Defaults()
+		c.Alerts.Defaults()
+		if c.Alerts.Channel == "" && len(c.IRC.Channels) > 0 {
+			c.Alerts.Channel = c.IRC.Channels[0]
+		}
+		c.IRC.Channels = joinAll(c.IRC.Channels, c.Alerts.Channels())
 	}
 	c.GitHub.Config.Defaults()
 	ann := c.GitHub.announce()
@@ -140,6 +147,8 @@ func (c *Config) validate() error {
 		p.Merge("consul", c.Consul.Config.Validate())
 		p.Merge("consul.meta", c.Consul.Meta.Validate())
 		p.Merge("consul.maint", c.Consul.Maint.Validate())
+		p.Merge("alerts", c.Alerts.Validate())
+		p.Merge("alerts", c.Alerts.CheckMeta(c.Consul.Meta))
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		p.Add("http.listen", "%q is not host:port", c.HTTP.Listen)

@@ -36,7 +36,11 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	// Every part stops by itself when ctx ends; the store closes only
 	// after all have, since the webhook receiver writes its last batch
 	// on the way out.
-	parts := append(hooks, a.followupRunner(session)...)
+	alertParts, err := a.alertRunners(session)
+	if err != nil {
+		return err
+	}
+	parts := append(append(hooks, alertParts...), a.followupRunner(session)...)
 	err = runAll(ctx, a.log, append(parts,
 		runner{name: "http", run: func(context.Context) error { return <-httpDone }},
 		runner{name: "irc", run: func(ctx context.Context) error { return session.Run(ctx, d) }},
