@@ -226,6 +226,11 @@ func (c *Consul) signal(t testing.TB, sig syscall.Signal, paused bool) {
 	if err := c.proc.cmd.Process.Signal(sig); err != nil {
 		t.Fatalf("signalling consul: %v", err)
 	}
+	if sig == syscall.SIGSTOP {
+		if err := waitStopped(c.proc.cmd.Process.Pid); err != nil {
+			t.Fatalf("pausing consul: %v", err)
+		}
+	}
 	c.paused = paused
 }
 

@@ -323,4 +323,9 @@ func (s *IRCServer) signal(t testing.TB, sig syscall.Signal) {
 	if err := s.proc.cmd.Process.Signal(sig); err != nil {
 		t.Fatalf("signalling %s: %v", s.name, err)
 	}
+	if sig == syscall.SIGSTOP {
+		if err := waitStopped(s.proc.cmd.Process.Pid); err != nil {
+			t.Fatalf("pausing %s: %v", s.name, err)
+		}
+	}
 }
