@@ -62,9 +62,16 @@ var redactions = []redaction{
 // access key IDs, GitHub and Slack tokens, JSON web tokens and PEM private
 // keys. Each becomes [redacted]; the label before it stays, so a reader
 // still sees what was there.
+//
+// Patterns given to UseRedactions are applied after those.
 func Redact(s string) string {
 	for _, r := range redactions {
 		s = r.apply(s)
+	}
+	if extra := extraRedactions.Load(); extra != nil {
+		for _, r := range *extra {
+			s = r.apply(s)
+		}
 	}
 	return s
 }

@@ -99,3 +99,19 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+func TestConfiguredRedactions(t *testing.T) {
+	if err := (RedactConfig{Patterns: []string{"("}}).Validate(); err == nil {
+		t.Fatal("a pattern that does not compile passed validation")
+	}
+
+	t.Cleanup(func() { extraRedactions.Store(nil) })
+	if err := UseRedactions(RedactConfig{Patterns: []string{`corp-[0-9a-f]{8}`}}); err != nil {
+		t.Fatal(err)
+	}
+	got := CheckOutput("registry login with corp-deadbeef failed; password=hunter2")
+	want := "registry login with [redacted] failed; password=[redacted]"
+	if got != want {
+		t.Fatalf("CheckOutput = %q, want %q", got, want)
+	}
+}

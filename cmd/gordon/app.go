@@ -52,6 +52,10 @@ func newApp(path string, logOut io.Writer) (*app, error) {
 		log.Warn("config warning", keyWarning, w)
 	}
 
+	if err := fleet.UseRedactions(cfg.Redact); err != nil {
+		return nil, err
+	}
+
 	st, err := store.OpenBolt(cfg.Store.Path)
 	if err != nil {
 		return nil, err

@@ -36,6 +36,7 @@ type Config struct {
 	Jenkins     jenkins.Config        `toml:"jenkins"` // off while url is empty
 	Followup    followup.Config       `toml:"followup"`
 	GitHub      GitHubConfig          `toml:"github"` // off without webhook secrets
+	Redact      fleet.RedactConfig    `toml:"redact"`
 	HTTP        HTTPConfig            `toml:"http"`
 	Log         LogConfig             `toml:"log"`
 }
@@ -134,6 +135,7 @@ func (c *Config) validate() error {
 	}
 	p.Merge("commands", c.Commands.Validate())
 	p.Merge("store", c.Store.Validate())
+	p.Merge("redact", c.Redact.Validate())
 	if c.Jenkins.URL != "" {
 		p.Merge("jenkins", c.Jenkins.Validate())
 	}
