@@ -95,18 +95,33 @@ func (c *Client) Build(ctx context.Context, job string, number int64) (Build, er
 	return build(job, raw), nil
 }
 
+// jenkinsBuildsListed is how many builds Jenkins lists in a job's builds
+// field.
+const jenkinsBuildsListed = 100
+
 // Builds returns the newest builds of job, newest first, at most n.
 func (c *Client) Builds(ctx context.Context, job string, n int) ([]Build, error) {
-	var raw struct {
-		Builds []gojenkins.BuildResponse `json:"builds"`
+	// Jenkins lists only the newest 100 as builds; allBuilds has them all
+	// and costs more to ask for, so it is asked for only beyond 100.
+	field := "builds"
+	if n > jenkinsBuildsListed {
+		field = "allBuilds"
 	}
-	query := map[string]string{"tree": fmt.Sprintf("builds[%s]{0,%d}", buildFields, n)}
+	var raw struct {
+		Builds    []gojenkins.BuildResponse `json:"builds"`
+		AllBuilds []gojenkins.BuildResponse `json:"allBuilds"`
+	}
+	query := map[string]string{"tree": fmt.Sprintf("%s[%s]{0,%d}", field, buildFields, n)}
 	if _, err := c.getJSON(ctx, jobPath(job), query, &raw); err != nil {
 		return nil, fmt.Errorf("list builds of %s: %w", job, notFound(err, ErrNoSuchJob, job))
 	}
 
-	builds := make([]Build, 0, min(len(raw.Builds), n))
-	for _, r := range raw.Builds[:min(len(raw.Builds), n)] {
+	list := raw.Builds
+	if field == "allBuilds" {
+		list = raw.AllBuilds
+	}
+	builds := make([]Build, 0, min(len(list), n))
+	for _, r := range list[:min(len(list), n)] {
 		builds = append(builds, build(job, r))
 	}
 	return builds, nil

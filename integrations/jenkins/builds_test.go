@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/gordonbot/gordon/integrations/jenkins/jenkinstest"
 )
 
 // The demo history: docker-pr #1 (PR 1201, SUCCESS), #2 (PR 1207,
@@ -150,5 +152,28 @@ func TestStopBuild(t *testing.T) {
 	}
 	if err := c.StopBuild(ctx, "docker-pr", 4); !errors.Is(err, ErrNotRunning) {
 		t.Fatalf("second stop: %v, want ErrNotRunning", err)
+	}
+}
+
+// TestBuildsBeyondAHundred: Jenkins lists the newest 100 builds in builds;
+// asking for more reads allBuilds.
+func TestBuildsBeyondAHundred(t *testing.T) {
+	sim := startSim(t, time.Hour)
+	for range 150 {
+		if _, err := sim.AddBuild("docker-master", jenkinstest.BuildSpec{Result: jenkinstest.Success}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTestClient(t, sim.url)
+	ctx := context.Background()
+
+	for _, tt := range []struct{ n, want int }{{50, 50}, {100, 100}, {120, 120}, {500, 150}} {
+		got, err := c.Builds(ctx, "docker-master", tt.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != tt.want || got[0].Number != 150 {
+			t.Fatalf("Builds(%d): %d builds, first #%d; want %d, first #150", tt.n, len(got), got[0].Number, tt.want)
+		}
 	}
 }

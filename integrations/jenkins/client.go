@@ -49,7 +49,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 // redirect to a page gordon has no use for.
 func newRequester(cfg Config) gojenkins.JenkinsRequester {
 	hc := &http.Client{
-		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		Transport: drainingTransport{base: http.DefaultTransport.(*http.Transport).Clone()},
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

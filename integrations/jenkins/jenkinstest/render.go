@@ -130,7 +130,8 @@ func (rd renderer) job(s *Server, j *job) obj {
 		"name":               j.Name,
 		"url":                rd.jobURL(j),
 		"buildable":          !j.Disabled,
-		"builds":             rd.buildRefs(j),
+		"builds":             rd.buildRefs(j, 100),
+		"allBuilds":          rd.buildRefs(j, len(j.builds)),
 		"color":              j.color(),
 		"concurrentBuild":    j.Concurrent,
 		"disabled":           j.Disabled,
@@ -190,10 +191,11 @@ func (rd renderer) queueState(s *Server, j *job, o obj) {
 	}
 }
 
-// buildRefs lists the builds of j, newest first, at most 100.
-func (rd renderer) buildRefs(j *job) []any {
+// buildRefs lists the builds of j, newest first, at most max: Jenkins
+// lists the newest 100 as builds and every one as allBuilds.
+func (rd renderer) buildRefs(j *job, max int) []any {
 	var refs []any
-	for i := len(j.builds) - 1; i >= 0 && len(refs) < 100; i-- {
+	for i := len(j.builds) - 1; i >= 0 && len(refs) < max; i-- {
 		refs = append(refs, rd.buildRef(j.builds[i]))
 	}
 	return refs
