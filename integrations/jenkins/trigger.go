@@ -145,13 +145,19 @@ func (c *Client) waitingIDs(ctx context.Context, j Job) ([]int64, error) {
 		return nil, nil
 	}
 
-	items, err := c.Queue(ctx)
-	if err != nil {
-		return nil, err
+	// Only ids and tasks: this read sits on the way to every trigger, and
+	// the parameters of a long queue are most of its weight.
+	var raw struct {
+		Items []queueItemJSON `json:"items"`
 	}
+	query := map[string]string{"tree": "items[id,task[name,url]]"}
+	if _, err := c.getJSON(ctx, "/queue", query, &raw); err != nil {
+		return nil, fmt.Errorf("read queue: %w", err)
+	}
+
 	var ids []int64
-	for _, it := range items {
-		if it.Job == j.Name {
+	for _, it := range raw.Items {
+		if c.jobName(it.Task) == j.Name {
 			ids = append(ids, it.ID)
 		}
 	}
