@@ -334,7 +334,7 @@ func TestBuildCommandsWithJenkins(t *testing.T) {
 		{"!build docker-pr pr=1300 on dm-2", "queued docker-pr (pr=1300) on dm-2 as queue item 101"},
 		{"!build docker-pr PR=1301", "queued docker-pr (PR=1301) as queue item 102"},
 		{"!build docker-pr pr=1300 on dm-2", "docker-pr (pr=1300) on dm-2 is already waiting in the queue as item 101; not queued twice"},
-		{"!build docker-pr color=red", "build: docker-pr takes no parameter color (it takes PR, NODE, GORDON_USER)"},
+		{"!build docker-pr color=red", "build: docker-pr takes no parameter color (it takes PR, SHA, NODE, GORDON_USER)"},
 		{"!build docker-prr", `build: no such job "docker-prr"`},
 		{"!build docker-pr on dm-9", `build: no such node "dm-9"`},
 		{"!cancel docker-pr 102", "cancelled queue item 102 of docker-pr before it started"},

@@ -16,6 +16,10 @@
 // back off, and a follow-up that cannot be read for a configured time is
 // closed with a "lost track" line instead of being retried forever.
 //
+// Options.OnClose, when set, hears how each follow-up ended (the build's
+// result, or cancelled, replaced, lost, gave up) once its lines are
+// handed over; pull request gating sets commit statuses from it.
+//
 // The package depends on small interfaces it declares (Jenkins, Store)
 // and on commands.Replier for its lines; gordon's Jenkins client is
 // adapted to Jenkins by the jenkinsbridge subpackage.

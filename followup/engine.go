@@ -31,6 +31,13 @@ type Options struct {
 
 	// Now is the clock the limits are measured with; nil is time.Now.
 	Now func() time.Time
+
+	// OnClose, when set, hears how each follow-up ended, after its last
+	// line was handed over and before its record is deleted: a crash in
+	// between tells it again after the restart, never not at all. The
+	// loop calls it, so it must return soon; it is where pull request
+	// gating turns a build's end into a commit status.
+	OnClose func(ctx context.Context, c Closed)
 }
 
 // Engine follows builds and reports on them. Follow may be called from
@@ -42,6 +49,7 @@ type Engine struct {
 	log     *slog.Logger
 	metrics *metrics
 	now     func() time.Time
+	onClose func(ctx context.Context, c Closed)
 
 	mu   sync.Mutex
 	open map[int64]*entry
@@ -75,7 +83,8 @@ func New(opts Options) (*Engine, error) {
 	}
 
 	e := &Engine{cfg: cfg, jenkins: opts.Jenkins, store: opts.Store, log: opts.Logger, now: opts.Now,
-		metrics: newMetrics(opts.Registerer), open: map[int64]*entry{}, newest: map[string]int64{}}
+		onClose: opts.OnClose, metrics: newMetrics(opts.Registerer), open: map[int64]*entry{},
+		newest: map[string]int64{}}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}

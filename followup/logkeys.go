@@ -15,4 +15,5 @@ const (
 	keyKey      = "key"
 	keyWait     = "wait"
 	keyDuration = "duration"
+	keyStack    = "stack"
 )

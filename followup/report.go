@@ -9,15 +9,6 @@ import (
 	"github.com/gordonbot/gordon/commands"
 )
 
-// Outcomes of a closed follow-up besides a build's result, as metrics and
-// logs name them.
-const (
-	outcomeCancelled = "cancelled"
-	outcomeReplaced  = "replaced"
-	outcomeLost      = "lost"
-	outcomeGaveUp    = "gave_up"
-)
-
 // settle acts on what a round learned about r: it reports a start or an
 // end, closes a follow-up that cannot go on, and keeps track of reads
 // that fail.
@@ -30,7 +21,7 @@ func (e *Engine) settle(ctx context.Context, out commands.Replier, r Record, l *
 
 	switch b := l.build; {
 	case l.gone != "":
-		e.close(ctx, out, r, outcomeLost, e.lostLine(r, l.gone))
+		e.close(ctx, out, r, OutcomeLost, e.lostLine(r, l.gone))
 	case l.cancelled:
 		e.cancelled(ctx, out, r)
 	case l.waiting:
@@ -49,7 +40,7 @@ func (e *Engine) running(ctx context.Context, out commands.Replier, r Record, b 
 		if e.now().Sub(r.Started) >= e.cfg.BuildLimit.D() {
 			line := fmt.Sprintf("stopped following %s: still running after %s: %s",
 				subject(r, r.Build), human(e.cfg.BuildLimit.D()), r.URL)
-			e.close(ctx, out, r, outcomeGaveUp, addressed(r, line))
+			e.close(ctx, out, r, OutcomeGaveUp, addressed(r, line))
 		}
 		return
 	}
@@ -75,9 +66,9 @@ func (e *Engine) ended(ctx context.Context, out commands.Replier, r Record, b co
 	if r.State == StateQueued {
 		lines = append(lines, startLine(r, b))
 	}
-	r.Build = b.Number
+	r.Build, r.URL = b.Number, b.URL
 	lines = append(lines, endLine(r, b))
-	e.close(ctx, out, r, strings.ToLower(b.Result), lines...)
+	e.closeWith(ctx, out, Closed{Record: r, Outcome: strings.ToLower(b.Result), Build: b}, lines...)
 }
 
 // waiting gives up on a build that waited in the queue past the queue
@@ -92,7 +83,7 @@ func (e *Engine) waiting(ctx context.Context, out commands.Replier, r Record, wh
 	if why != "" {
 		line += " (" + why + ")"
 	}
-	e.close(ctx, out, r, outcomeGaveUp, addressed(r, line))
+	e.close(ctx, out, r, OutcomeGaveUp, addressed(r, line))
 }
 
 // cancelled closes the follow-up of an item taken out of the queue. When
@@ -103,14 +94,14 @@ func (e *Engine) cancelled(ctx context.Context, out commands.Replier, r Record) 
 	by, ok := e.replacement(r)
 	switch {
 	case ok && by.Who == r.Who && by.Target == r.Target:
-		e.close(ctx, out, r, outcomeReplaced)
+		e.close(ctx, out, r, OutcomeReplaced)
 	case ok:
 		line := fmt.Sprintf("%s (queue item %d) was replaced by %s's rebuild (queue item %d)",
 			subject(r, 0), r.QueueID, by.Who, by.QueueID)
-		e.close(ctx, out, r, outcomeReplaced, addressed(r, line))
+		e.close(ctx, out, r, OutcomeReplaced, addressed(r, line))
 	default:
 		line := fmt.Sprintf("%s (queue item %d) was cancelled before it started", subject(r, 0), r.QueueID)
-		e.close(ctx, out, r, outcomeCancelled, addressed(r, line))
+		e.close(ctx, out, r, OutcomeCancelled, addressed(r, line))
 	}
 }
 
@@ -149,7 +140,7 @@ func (e *Engine) failing(ctx context.Context, out commands.Replier, r Record, er
 		return
 	}
 	reason := fmt.Sprintf("no answer from Jenkins for %s (%s)", human(now.Sub(since)), brief(err))
-	e.close(ctx, out, r, outcomeLost, e.lostLine(r, reason))
+	e.close(ctx, out, r, OutcomeLost, e.lostLine(r, reason))
 }
 
 // clearFailing forgets r's failed reads after one that worked.
@@ -165,9 +156,17 @@ func (e *Engine) clearFailing(id int64) {
 // handed over, as when gordon is stopping, the follow-up stays open so
 // that they are sent after the restart.
 func (e *Engine) close(ctx context.Context, out commands.Replier, r Record, outcome string, lines ...string) {
+	e.closeWith(ctx, out, Closed{Record: r, Outcome: outcome}, lines...)
+}
+
+// closeWith is close for an end described by c, which OnClose hears
+// once the lines are handed over.
+func (e *Engine) closeWith(ctx context.Context, out commands.Replier, c Closed, lines ...string) {
+	r, outcome := c.Record, c.Outcome
 	if len(lines) > 0 && e.send(ctx, out, r, lines...) != nil {
 		return
 	}
+	e.notify(ctx, c)
 
 	if err := e.store.Delete(ctx, Key(r.QueueID)); err != nil {
 		e.log.Error("closed follow-up not deleted; it may be reported again after a restart",

@@ -15,7 +15,9 @@ import (
 	"github.com/gordonbot/gordon/fleet"
 	"github.com/gordonbot/gordon/followup"
 	"github.com/gordonbot/gordon/followup/jenkinsbridge"
+	"github.com/gordonbot/gordon/gating"
 	"github.com/gordonbot/gordon/integrations/consul"
+	"github.com/gordonbot/gordon/integrations/github"
 	"github.com/gordonbot/gordon/integrations/jenkins"
 	"github.com/gordonbot/gordon/store"
 )
@@ -38,6 +40,11 @@ type app struct {
 	jenkins   *jenkins.Client
 	bridge    *jenkinsbridge.Bridge
 	followups *followup.Engine // reports on rebuilds
+
+	// Pull request gating, when [github] repos are set: the API client
+	// and the commit statuses of pull request builds.
+	githubAPI *github.Client
+	statuses  *gating.Statuses
 }
 
 // newApp loads the configuration and opens what gordon needs. The caller
@@ -78,6 +85,9 @@ func (a *app) registerCommands() error {
 	a.reg.Register(commands.Builtins(a.reg, info)...)
 	a.reg.Register(a.confirm.Command())
 
+	if err := a.connectGitHub(); err != nil {
+		return err
+	}
 	if err := a.connectJenkins(); err != nil {
 		return err
 	}
@@ -127,14 +137,47 @@ func (a *app) connectJenkins() error {
 	a.jenkins = jc
 	a.bridge = jenkinsbridge.New(jc, a.metrics)
 
+	// A followed build's end sets its commit status when gating is on.
+	var onClose func(context.Context, followup.Closed)
+	if a.statuses != nil {
+		onClose = a.statuses.FollowupClosed
+	}
 	a.followups, err = followup.New(followup.Options{
 		Config:     a.cfg.Followup,
 		Jenkins:    a.bridge,
 		Store:      a.store,
 		Logger:     a.log.With(keyIntegration, "followup"),
 		Registerer: a.metrics,
+		OnClose:    onClose,
 	})
 	return err
+}
+
+// connectGitHub makes the GitHub API client and the commit statuses,
+// when [github] repos are gated.
+func (a *app) connectGitHub() error {
+	if !a.cfg.GitHub.Gating() {
+		return nil
+	}
+	c, err := github.NewClient(a.cfg.GitHub.Config, github.APIOptions{
+		Logger: a.log.With(keyIntegration, "github"), Registerer: a.metrics})
+	if err != nil {
+		return err
+	}
+
+	a.githubAPI = c
+	a.statuses, err = gating.NewStatuses(gating.StatusOptions{API: c, Store: a.store,
+		Repos: a.cfg.GitHub.Repos, Logger: a.log.With(keyIntegration, "gating"), Registerer: a.metrics})
+	return err
+}
+
+// replier is where answers and reports go: IRC, and for a command asked
+// for in a pull request comment, a comment there.
+func (a *app) replier(irc commands.Replier) commands.Replier {
+	if a.githubAPI == nil {
+		return irc
+	}
+	return gating.NewReplier(a.githubAPI, irc, a.log.With(keyIntegration, "gating"))
 }
 
 // registerMaint registers maint, which needs Consul and uses Jenkins when
@@ -167,8 +210,13 @@ func (a *app) registerJenkins() {
 		nodes = a.inv
 	}
 
+	// A rebuild of a gated pull request sets its statuses too.
+	var follow commands.Followups = a.followups
+	if a.statuses != nil {
+		follow = a.statuses.Followups(a.followups)
+	}
 	a.reg.Register(commands.BuildCommands(a.jenkins, a.cfg.Jenkins.PRParam)...)
-	a.reg.Register(commands.RebuildCommand(a.bridge, a.followups, commands.RebuildOptions{
+	a.reg.Register(commands.RebuildCommand(a.bridge, follow, commands.RebuildOptions{
 		PRJobs:    a.cfg.Jenkins.PRJobs,
 		PRParam:   a.cfg.Jenkins.PRParam,
 		NodeParam: a.cfg.Jenkins.NodeParam,

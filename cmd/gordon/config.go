@@ -142,6 +142,9 @@ func (c *Config) validate() error {
 	p.Merge("followup", c.Followup.Validate())
 	p.Merge("github", c.GitHub.Config.Validate())
 	p.Merge("github", c.GitHub.announce().Validate())
+	if c.GitHub.Gating() && (c.Jenkins.URL == "" || len(c.Jenkins.PRJobs) == 0) {
+		p.Add("github.repos", "gating queues the PR jobs: set [jenkins] url and pr_jobs")
+	}
 	if len(c.GitHub.Routes) > 0 && !c.GitHub.Enabled() {
 		p.Add("github.webhook_secrets", "required by github.routes: gordon serves no unsigned webhooks")
 	}

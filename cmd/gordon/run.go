@@ -20,11 +20,12 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	a.log.Info("gordon starting", keyVersion, version, keyPath, path)
 
 	session := bot.NewSession(a.cfg.IRC, a.log, a.metrics)
-	d := a.dispatcher(session, a.cfg.IRC.Nick)
+	out := a.replier(session)
+	d := a.dispatcher(out, a.cfg.IRC.Nick)
 	session.OnNick = d.SetNick
 
 	mux := newMux(a.metrics, session.Ready)
-	hooks, err := a.webhooks(session, mux)
+	hooks, err := a.webhooks(out, d, mux)
 	if err != nil {
 		return err
 	}
@@ -40,7 +41,7 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	parts := append(append(hooks, alertParts...), a.followupRunner(session)...)
+	parts := append(append(hooks, alertParts...), a.followupRunner(out)...)
 	err = runAll(ctx, a.log, append(parts,
 		runner{name: "http", run: func(context.Context) error { return <-httpDone }},
 		runner{name: "irc", run: func(ctx context.Context) error { return session.Run(ctx, d) }},
@@ -66,7 +67,7 @@ func runConsole(ctx context.Context, path string, stdin io.Reader, stdout, stder
 	// ending stops them.
 	fctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	for _, r := range a.followupRunner(console) {
+	for _, r := range a.followupRunner(a.replier(console)) {
 		wg.Go(func() { _ = r.run(fctx) })
 	}
 	err = console.Run(ctx, stdin, d)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -29,7 +31,13 @@ const (
 	// DefaultRetention is how long delivery IDs are kept for recognising
 	// redeliveries.
 	DefaultRetention = 7 * 24 * time.Hour
+
+	// DefaultAPIURL is the REST API of github.com.
+	DefaultAPIURL = "https://api.github.com/"
 )
+
+// repoName is the shape of an owner/name pair, as GitHub allows them.
+var repoName = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$`)
 
 // minRetention is the shortest retention allowed: GitHub lets a person
 // redeliver a delivery of the last three days.
@@ -62,6 +70,19 @@ type Config struct {
 
 	// Retention is how long a delivery ID is remembered.
 	Retention time.Duration `toml:"retention"`
+
+	// APIURL is the root of the REST API: DefaultAPIURL, or for GitHub
+	// Enterprise Server https://HOST/api/v3/.
+	APIURL string `toml:"api_url"`
+
+	// Token authenticates API calls. It needs to read pull requests and
+	// collaborators and to write commit statuses and comments. Give it
+	// as ${NAME} or with token_file, never in the file itself.
+	Token string `toml:"token"`
+
+	// Repos are the owner/name of the repositories whose pull requests
+	// gordon gates. None leaves gating off.
+	Repos []string `toml:"repos"`
 }
 
 // ConfigError is one problem with a Config, named by its key within the
@@ -112,6 +133,11 @@ func (c Config) Enabled() bool {
 	return len(c.WebhookSecrets) > 0
 }
 
+// Gating reports whether pull requests are gated, which takes repos.
+func (c Config) Gating() bool {
+	return len(c.Repos) > 0
+}
+
 // Defaults fills in the values the config left unset.
 func (c *Config) Defaults() {
 	if c.MaxBody == 0 {
@@ -126,6 +152,9 @@ func (c *Config) Defaults() {
 	if c.Retention == 0 {
 		c.Retention = DefaultRetention
 	}
+	if c.APIURL == "" {
+		c.APIURL = DefaultAPIURL
+	}
 }
 
 // Validate reports every problem, each a *ConfigError naming its key,
@@ -139,6 +168,7 @@ func (c Config) Validate() error {
 
 	c.checkSecrets(add)
 	c.checkListener(add)
+	c.checkAPI(add)
 	if c.MaxBody < 1<<10 || c.MaxBody > 1<<30 {
 		add("max_body", "must be between 1024 and 1073741824 bytes, got %d", c.MaxBody)
 	}
@@ -186,6 +216,55 @@ func (c Config) checkListener(add func(key, format string, args ...any)) {
 	if c.TLSCert != "" && c.Listen == "" {
 		add("listen", "required with tls_cert: TLS is served on the receiver's own listener")
 	}
+}
+
+// checkAPI reports a bad API root, a token with white space, and repos
+// that are malformed, listed twice or gated without what gating needs.
+func (c Config) checkAPI(add func(key, format string, args ...any)) {
+	if c.APIURL != "" || c.Gating() {
+		if msg := checkAPIURL(c.APIURL); msg != "" {
+			add("api_url", "%s", msg)
+		}
+	}
+	if strings.TrimSpace(c.Token) != c.Token || strings.ContainsAny(c.Token, " \t\r\n") {
+		add("token", "contains white space, which no GitHub token does")
+	}
+	if c.Gating() && c.Token == "" {
+		add("token", "required by repos: gating writes commit statuses and comments")
+	}
+	if c.Gating() && !c.Enabled() {
+		add("webhook_secrets", "required by repos: gating acts on signed deliveries only")
+	}
+
+	seen := map[string]bool{}
+	for i, r := range c.Repos {
+		key := fmt.Sprintf("repos[%d]", i)
+		switch {
+		case !repoName.MatchString(r):
+			add(key, "%q is not owner/name", r)
+		case seen[strings.ToLower(r)]:
+			add(key, "%q is listed twice", r)
+		}
+		seen[strings.ToLower(r)] = true
+	}
+}
+
+// checkAPIURL returns why s is not a usable API root, or "".
+func checkAPIURL(s string) string {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("not a URL: %v", err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Sprintf("%q is not an http or https URL", s)
+	case u.Host == "":
+		return fmt.Sprintf("%q names no host", s)
+	case u.User != nil:
+		return "put the credentials in token, not in the URL"
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Sprintf("%q has a query or fragment", s)
+	}
+	return ""
 }
 
 // tlsConfig loads the certificate for the receiver's own listener; nil

@@ -34,6 +34,20 @@ func TestConfigValidate(t *testing.T) {
 			c.MaxBody, c.QueueSize, c.Workers = 10, -1, 100
 		}, []string{"max_body", "queue_size", "workers"}},
 		{"short retention", func(c *Config) { c.Retention = 24 * time.Hour }, []string{"retention"}},
+		{"gating with a token", func(c *Config) {
+			c.Repos, c.Token = []string{"docker/docker", "docker/compose"}, "ghp_abc"
+		}, nil},
+		{"enterprise api", func(c *Config) { c.APIURL = "https://ghe.example.org/api/v3/" }, nil},
+		{"bad api url", func(c *Config) { c.APIURL = "ftp://api.github.com/" }, []string{"api_url"}},
+		{"api url with credentials", func(c *Config) {
+			c.APIURL = "https://bot:pw@api.github.com/"
+		}, []string{"api_url"}},
+		{"repos without a token", func(c *Config) { c.Repos = []string{"docker/docker"} }, []string{"token"}},
+		{"padded token", func(c *Config) { c.Token = "ghp_abc\n" }, []string{"token"}},
+		{"malformed and repeated repos", func(c *Config) {
+			c.Token = "ghp_abc"
+			c.Repos = []string{"docker", "docker/docker", "Docker/Docker", "docker/docker/x"}
+		}, []string{"repos[0]", "repos[2]", "repos[3]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +73,22 @@ func TestConfigDisabledWithoutSecrets(t *testing.T) {
 	c.Defaults()
 	if c.Enabled() || c.Validate() != nil {
 		t.Fatalf("an empty section: enabled %v, problems %v", c.Enabled(), c.Validate())
+	}
+}
+
+func TestConfigGatingNeedsSecrets(t *testing.T) {
+	c := Config{Repos: []string{"docker/docker"}, Token: "ghp_abc"}
+	c.Defaults()
+
+	var keys []string
+	for _, e := range ConfigErrors(c.Validate()) {
+		keys = append(keys, e.Key)
+	}
+	if strings.Join(keys, ",") != "webhook_secrets" || !c.Gating() {
+		t.Fatalf("problems at %q, gating %v", keys, c.Gating())
+	}
+	if c.APIURL != DefaultAPIURL {
+		t.Fatalf("api_url defaults to %q", c.APIURL)
 	}
 }
 

@@ -1,5 +1,5 @@
 // Package github receives GitHub webhook deliveries and hands them on as
-// typed events.
+// typed events, and calls GitHub's REST API.
 //
 // A Receiver is an http.Handler for POST /hooks/github. For each delivery
 // it checks the method, the size, the headers and the content type (JSON
@@ -18,6 +18,17 @@
 // batches; the IDs not yet written are kept in memory so that a
 // redelivery arriving before the write is still recognised. A delivery
 // that triggers an action is written, with its body, before the answer.
+//
+// A Client calls the API through go-github (github.com or GitHub
+// Enterprise Server, by api_url) for what pull request gating needs: a
+// pull request's commits, commit statuses, comments and a person's
+// permission. Under go-github its transport keeps to GitHub's limits:
+// it remembers the core rate limit from every answer and waits for the
+// reset instead of being refused, waits out a secondary limit for its
+// Retry-After, sends writes one at a time with a gap between them, and
+// makes reads conditional on the last answer's ETag, since a 304 costs
+// no quota. A wait longer than allowed fails at once with a
+// *RateLimitError, which Temporary reports as worth retrying later.
 //
 // Like every package under integrations, this one imports no other
 // package of gordon: it declares the small interfaces it needs and the

@@ -21,9 +21,11 @@ type Config struct {
 	Token string `toml:"token"`
 
 	// PRJobs are the jobs that test a pull request; PRParam is the
-	// parameter carrying its number.
-	PRJobs  []string `toml:"pr_jobs"`
-	PRParam string   `toml:"pr_param"`
+	// parameter carrying its number, SHAParam the one carrying the head
+	// commit when gordon gates pull requests.
+	PRJobs   []string `toml:"pr_jobs"`
+	PRParam  string   `toml:"pr_param"`
+	SHAParam string   `toml:"sha_param"`
 
 	// NodeParam is the parameter (a node name or a label expression) that
 	// pins a build to a node.
@@ -55,6 +57,7 @@ type Config struct {
 // Defaults fills what was left unset.
 func (c *Config) Defaults() {
 	setDefault(&c.PRParam, "PR")
+	setDefault(&c.SHAParam, "SHA")
 	setDefault(&c.NodeParam, "NODE")
 	setDefault(&c.RequestedByParam, "GORDON_USER")
 	setDefault(&c.Timeout, 10*time.Second)
@@ -130,7 +133,7 @@ func (c Config) validateNames(add func(key, format string, args ...any)) {
 	}
 
 	params := [][2]string{
-		{"pr_param", c.PRParam}, {"node_param", c.NodeParam},
+		{"pr_param", c.PRParam}, {"sha_param", c.SHAParam}, {"node_param", c.NodeParam},
 		{"requested_by_param", c.RequestedByParam},
 	}
 	for _, p := range params {

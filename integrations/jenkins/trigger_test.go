@@ -125,7 +125,7 @@ func TestParamErrorNamesWhatTheJobTakes(t *testing.T) {
 	if !errors.As(err, &pe) {
 		t.Fatalf("error %v is not a *ParamError", err)
 	}
-	want := "docker-pr takes no parameter PRR (it takes PR, NODE, GORDON_USER)"
+	want := "docker-pr takes no parameter PRR (it takes PR, SHA, NODE, GORDON_USER)"
 	if pe.Brief() != want {
 		t.Fatalf("Brief() = %q, want %q", pe.Brief(), want)
 	}

@@ -9,16 +9,18 @@ import (
 // expression) and GORDON_USER (who asked).
 var demoJobs = []JobSpec{
 	{
-		Name:       "docker-pr",
-		Params:     demoParams(ParamSpec{Name: "PR", Description: "pull request number"}),
+		Name: "docker-pr",
+		Params: demoParams(ParamSpec{Name: "PR", Description: "pull request number"},
+			ParamSpec{Name: "SHA", Description: "head commit of the pull request"}),
 		Concurrent: true,
 		Duration:   90 * time.Second,
 		Results:    []string{Success, Success, Failure, Success, Unstable},
 		NodeParam:  "NODE",
 	},
 	{
-		Name:       "docker-pr-experimental",
-		Params:     demoParams(ParamSpec{Name: "PR", Description: "pull request number"}),
+		Name: "docker-pr-experimental",
+		Params: demoParams(ParamSpec{Name: "PR", Description: "pull request number"},
+			ParamSpec{Name: "SHA", Description: "head commit of the pull request"}),
 		Concurrent: true,
 		Duration:   2 * time.Minute,
 		Results:    []string{Success, Failure},

@@ -102,7 +102,7 @@ func TestGojenkins(t *testing.T) {
 	}
 
 	params, err := jk.GetJobObj(ctx, "docker-pr").GetParameters(ctx)
-	if err != nil || len(params) != 3 || params[0].Name != "PR" {
+	if err != nil || len(params) != 4 || params[0].Name != "PR" || params[1].Name != "SHA" {
 		t.Fatalf("GetParameters = %+v, %v", params, err)
 	}
 
