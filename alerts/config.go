@@ -17,6 +17,9 @@ const (
 	DefaultGroupWindow = 2 * time.Second
 	DefaultFlapChanges = 5
 	DefaultFlapWindow  = 10 * time.Minute
+
+	DefaultUnreachableAfter = time.Minute
+	DefaultProbeInterval    = 30 * time.Second
 )
 
 // Bounds Validate holds the durations to: beyond them a setting is more
@@ -28,6 +31,13 @@ const (
 	maxFlapWindow  = 24 * time.Hour
 	minFlapChanges = 2
 	maxFlapChanges = 1000
+
+	minRemind           = time.Minute
+	maxRemind           = 7 * 24 * time.Hour
+	minUnreachableAfter = time.Second
+	maxUnreachableAfter = time.Hour
+	minProbeInterval    = time.Second
+	maxProbeInterval    = time.Hour
 )
 
 // The severities a route may name. A recovery has the severity of the
@@ -64,6 +74,19 @@ type Config struct {
 	// wins over its service.
 	CheckDebounce   map[string]config.Duration `toml:"check_debounce"`
 	ServiceDebounce map[string]config.Duration `toml:"service_debounce"`
+
+	// Remind repeats, every Remind from its announcement, one line about
+	// a check that stays critical; "0s", the default, never does.
+	Remind config.Duration `toml:"remind"`
+
+	// UnreachableAfter is how long Consul, or Jenkins, must fail to answer
+	// before one line says so; one more says when it is back.
+	UnreachableAfter config.Duration `toml:"unreachable_after"`
+
+	// ProbeInterval is how often gordon asks Jenkins whether it answers,
+	// to say when it does not; "0s" never asks. Consul needs no probe: the
+	// health watch hears of its failures.
+	ProbeInterval *config.Duration `toml:"probe_interval"`
 
 	Routes []Route `toml:"routes"`
 }
@@ -109,6 +132,13 @@ func (c *Config) Defaults() {
 	if c.FlapWindow == 0 {
 		c.FlapWindow = config.Duration(DefaultFlapWindow)
 	}
+	if c.UnreachableAfter == 0 {
+		c.UnreachableAfter = config.Duration(DefaultUnreachableAfter)
+	}
+	if c.ProbeInterval == nil {
+		d := config.Duration(DefaultProbeInterval)
+		c.ProbeInterval = &d
+	}
 }
 
 // Validate reports every problem at once, as config.Problems keyed by
@@ -126,6 +156,9 @@ func (c Config) Validate() error {
 	}
 	checkOverrides(&p, "check_debounce", c.CheckDebounce)
 	checkOverrides(&p, "service_debounce", c.ServiceDebounce)
+	checkOptional(&p, "remind", &c.Remind, minRemind, maxRemind)
+	checkDuration(&p, "unreachable_after", &c.UnreachableAfter, minUnreachableAfter, maxUnreachableAfter)
+	checkOptional(&p, "probe_interval", c.ProbeInterval, minProbeInterval, maxProbeInterval)
 
 	for i, r := range c.Routes {
 		p.Merge(fmt.Sprintf("routes[%d]", i), r.Validate())
@@ -141,6 +174,15 @@ func checkDuration(p *config.Problems, key string, d *config.Duration, lo, hi ti
 	case d.D() < lo || d.D() > hi:
 		p.Add(key, "must be between %s and %s, got %s", lo, hi, d)
 	}
+}
+
+// checkOptional reports a duration that is unset, or neither "0s" (off)
+// nor within [lo, hi].
+func checkOptional(p *config.Problems, key string, d *config.Duration, lo, hi time.Duration) {
+	if d != nil && d.D() == 0 {
+		return
+	}
+	checkDuration(p, key, d, lo, hi)
 }
 
 // checkOverrides reports the problems of a table of debounce overrides.

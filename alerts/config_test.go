@@ -78,6 +78,17 @@ func TestConfigDefaults(t *testing.T) {
 		c.FlapChanges != DefaultFlapChanges || c.FlapWindow.D() != DefaultFlapWindow {
 		t.Errorf("defaults = %+v", c)
 	}
+	if c.Remind != 0 || c.UnreachableAfter.D() != time.Minute || c.ProbeInterval.D() != 30*time.Second {
+		t.Errorf("defaults: remind %s, unreachable_after %s, probe_interval %s; want off, 1m, 30s",
+			c.Remind, c.UnreachableAfter, c.ProbeInterval)
+	}
+
+	// "0s" turns the probe off; it is not the absence of a setting.
+	c = Config{ProbeInterval: dur(0)}
+	c.Defaults()
+	if c.ProbeInterval.D() != 0 {
+		t.Errorf("probe_interval = %s, want 0s kept", c.ProbeInterval)
+	}
 }
 
 func TestConfigValidate(t *testing.T) {
@@ -101,6 +112,9 @@ func TestConfigValidate(t *testing.T) {
 				c.FlapChanges = 1
 				c.CheckDebounce = map[string]config.Duration{"disk": config.Duration(2 * time.Hour)}
 				c.ServiceDebounce = map[string]config.Duration{"": 0}
+				c.Remind = config.Duration(30 * time.Second)
+				c.UnreachableAfter = config.Duration(2 * time.Hour)
+				c.ProbeInterval = dur(-time.Second)
 			},
 			want: config.Problems{
 				{Key: "debounce", Msg: "must be between 0s and 1h0m0s, got -1s"},
@@ -109,6 +123,9 @@ func TestConfigValidate(t *testing.T) {
 				{Key: "flap_changes", Msg: "must be between 2 and 1000, got 1"},
 				{Key: "check_debounce.disk", Msg: "must be between 0s and 1h0m0s, got 2h0m0s"},
 				{Key: `service_debounce.""`, Msg: "an empty name matches no check"},
+				{Key: "remind", Msg: "must be between 1m0s and 168h0m0s, got 30s"},
+				{Key: "unreachable_after", Msg: "must be between 1s and 1h0m0s, got 2h0m0s"},
+				{Key: "probe_interval", Msg: "must be between 1s and 1h0m0s, got -1s"},
 			},
 		},
 		{

@@ -14,10 +14,23 @@
 // once as flapping, then kept quiet until it has held one state for a
 // whole flap_window, when one line says where it settled. Consul's node
 // health check (serfHealth) going critical is announced as "node down".
-// The checks of a node in maintenance, and of a service in maintenance,
-// change silently: an upgrade or a repair is not an incident. A node
-// leaving maintenance is taken as passing, so a check still failing then
-// is announced after its debounce.
+//
+// Some checks change silently, each change counted as suppressed with
+// its reason: those of a node in maintenance, in Consul or only in
+// gordon's own record (a node whose agent gordon could not reach), and
+// of a service in maintenance; those of a node being upgraded (Quiet,
+// which the fleet upgrade calls before it touches a node, and Unquiet);
+// and those a silence covers (the silence commands keep silences in a
+// SilenceBook, which the engine reads without I/O). An upgrade or a
+// repair is not an incident. A node leaving maintenance or an upgrade is
+// taken as passing, so a check still failing then is announced after its
+// debounce. When a silence ends, by its time or by unsilence, one line
+// names its checks still failing ("silence 4 ended: 3 nodes still
+// critical on docker-daemon: ..."), and one more those that recovered
+// meanwhile after people were told they failed.
+//
+// With remind set, a check that stays critical is announced again every
+// remind ("reminder: 2 nodes critical on docker-daemon for 4h: ...").
 //
 // Transitions that fall due within one group window (2 s by default)
 // become one line per kind of change and check, per target, naming the
@@ -33,7 +46,24 @@
 // default channel; private routes add a copy and never take a transition
 // away from the channels.
 //
+// What was announced of each check is saved in the store every few
+// seconds and when the engine stops. After a restart the first snapshot
+// is compared with it rather than taken as a baseline: nothing
+// announced before is said again ("resumed watching 48 nodes, 2
+// critical"), and a change that happened while gordon was down is
+// announced once, marked "(seen at start)". A crash loses at most the
+// last few seconds of it, which are then said again.
+//
+// Consul failing to answer the health watch (Unreachable, Reachable) is
+// one line once it has lasted unreachable_after ("consul unreachable since
+// 14:03 UTC (...)") and one when it is back ("consul back after 3m").
+// For a while after that, changes are marked "(after the consul outage)",
+// since no snapshot says when they happened, and checks missing from the
+// snapshots are kept, as Consul fills in again; grouping keeps them to a
+// few lines. Jenkins is probed (Probe) and announced the same way.
+//
 // The engine keeps time through an injected clock and an explicit Tick,
 // so that tests drive it without sleeping; Run is the loop that ticks on
-// real time and keeps the node metadata fresh.
+// real time, keeps the node metadata and gordon's maintenance records
+// fresh, and saves what was announced.
 package alerts

@@ -65,13 +65,20 @@ type bed struct {
 	wg   sync.WaitGroup
 }
 
-// newBed starts Consul with nodes registered, and ngircd.
+// newBed starts Consul with nodes registered, and ngircd without flood
+// control.
 func newBed(t testing.TB, nodes []*nodeSpec) *bed {
+	t.Helper()
+	return newBedWith(t, nodes, testbed.NgircdOptions{NoPenalty: true})
+}
+
+// newBedWith starts Consul with nodes registered, and ngircd with opts.
+func newBedWith(t testing.TB, nodes []*nodeSpec, opts testbed.NgircdOptions) *bed {
 	t.Helper()
 	b := &bed{t: t, reg: prometheus.NewRegistry(), nodes: map[string]*nodeSpec{},
 		watchInterval: 20 * time.Millisecond}
 	b.consul = testbed.StartConsul(t, testbed.ConsulOptions{})
-	b.irc = testbed.StartNgircd(t, testbed.NgircdOptions{NoPenalty: true})
+	b.irc = testbed.StartNgircd(t, opts)
 
 	var reg []testbed.ConsulNode
 	for _, n := range nodes {
@@ -180,13 +187,26 @@ func startSession(t testing.TB, ctx context.Context, wg *sync.WaitGroup, addr st
 	t.Helper()
 	cfg := bot.Config{Server: addr, Nick: "gordon", Channels: channels,
 		FloodInterval: config.Duration(50 * time.Millisecond)}
+	s := bot.NewSession(sessionConfig(t, cfg), log, nil)
+	return runSession(t, ctx, wg, s, quietHandler{})
+}
+
+// sessionConfig fills cfg's defaults and checks it.
+func sessionConfig(t testing.TB, cfg bot.Config) bot.Config {
+	t.Helper()
 	cfg.Defaults()
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("irc config: %v", err)
 	}
+	return cfg
+}
 
-	s := bot.NewSession(cfg, log, nil)
-	wg.Go(func() { _ = s.Run(ctx, quietHandler{}) })
+// runSession runs s with h until ctx ends, and waits until it has joined
+// its channels.
+func runSession(t testing.TB, ctx context.Context, wg *sync.WaitGroup, s *bot.Session, h bot.Handler,
+) *bot.Session {
+	t.Helper()
+	wg.Go(func() { _ = s.Run(ctx, h) })
 
 	deadline := time.Now().Add(readyWait)
 	for {

@@ -42,31 +42,45 @@ type Options struct {
 	// Registerer gets the metrics; nil leaves them unregistered.
 	Registerer prometheus.Registerer
 
+	// Silences gives the silences in force; nil is none.
+	Silences Silences
+
+	// Maint gives gordon's own maintenance records, which the engine
+	// reads every few seconds; nil leaves only Consul's maintenance.
+	Maint MaintRecords
+
+	// State keeps what was announced across a restart; nil makes every
+	// start a new baseline.
+	State StateStore
+
+	// Location is the zone of the times lines show; nil is UTC.
+	Location *time.Location
+
 	// Now is the clock snapshots are stamped with; nil is time.Now.
 	Now func() time.Time
 }
 
 // Engine turns health snapshots into alert lines. Observe may be called
 // from any goroutine; Tick sends what is due, and Run ticks on real time.
-//
-// TODO: the engine keeps its state in memory only, so a restart takes a
-// new baseline: a check that failed while gordon was down is in the
-// summary, not announced, and its recovery cannot say how long it
-// failed. Silences (`silence`) are not applied yet either.
 type Engine struct {
-	cfg     Config
-	out     commands.Replier
-	source  Facts
-	keys    fleet.MetaKeys
-	names   []string
-	routes  []route
-	targets []target
-	log     *slog.Logger
-	metrics *metrics
-	now     func() time.Time
+	cfg      Config
+	out      commands.Replier
+	source   Facts
+	keys     fleet.MetaKeys
+	names    []string
+	routes   []route
+	targets  []target
+	silences Silences
+	records  MaintRecords
+	state    StateStore
+	loc      *time.Location
+	log      *slog.Logger
+	metrics  *metrics
+	now      func() time.Time
 
-	// wake asks Run to tick: a snapshot came in. stale asks it to reload
-	// the facts: a snapshot named a node they do not know.
+	// wake asks Run to tick: a snapshot came in, or something kept quiet
+	// changed. stale asks it to reload the facts: a snapshot named a node
+	// they do not know.
 	wake  chan struct{}
 	stale chan struct{}
 
@@ -77,6 +91,27 @@ type Engine struct {
 	group   []event   // the events of the open group window
 	groupAt time.Time // when the open window started
 	facts   *facts
+
+	// loaded is set once Load has run; until then snapshots wait in held,
+	// the newest only.
+	loaded  bool
+	held    consul.Snapshot
+	holding bool
+
+	// last is the snapshot last taken in, taken in again when what keeps
+	// checks quiet changes; requiet says it did.
+	last    consul.Snapshot
+	quiet   *quietSet
+	requiet bool
+
+	// outages are the dependencies failing now, by name; outageLines the
+	// lines about them waiting to be sent.
+	outages     map[string]*outage
+	outageLines []string
+
+	// saveMu guards lastSaved, the state last written.
+	saveMu    sync.Mutex
+	lastSaved []byte
 }
 
 // New returns an engine that has seen nothing yet. It fills the config's
@@ -102,11 +137,13 @@ func New(opts Options) (*Engine, error) {
 	}
 
 	m := newMetrics(opts.Registerer)
+	q := newQuietSet()
 	e := &Engine{
 		cfg: cfg, out: opts.Out, source: opts.Facts, keys: keys, names: keys.Names(),
-		routes: routes, targets: targets, log: opts.Logger, metrics: m, now: opts.Now,
+		routes: routes, targets: targets, silences: opts.Silences, records: opts.Maint, state: opts.State,
+		loc: opts.Location, log: opts.Logger, metrics: m, now: opts.Now,
 		wake: make(chan struct{}, 1), stale: make(chan struct{}, 1),
-		tracker: newTracker(cfg, m),
+		tracker: newTracker(cfg, m, q), quiet: q, outages: map[string]*outage{},
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -114,12 +151,20 @@ func New(opts Options) (*Engine, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	if e.loc == nil {
+		e.loc = time.UTC
+	}
+
+	// With nothing to read first, the engine takes snapshots in at once.
+	e.loaded = e.silences == nil && e.records == nil && e.state == nil
 	return e, nil
 }
 
 // Observe takes in a snapshot of every health check, stamped with the
 // engine's clock; its checks must be sorted by node, as the watch sorts
-// them. The first snapshot is the baseline. Observe does no I/O and
+// them. The first snapshot is the baseline, or, after a restart, is
+// compared with what was announced before. Snapshots that come before
+// Load has run wait for it, the newest only. Observe does no I/O and
 // returns at once; its method value suits consul.HealthWatch.Run.
 //
 // It takes the watch's snapshot as it is, rather than a type of this
@@ -130,20 +175,36 @@ func (e *Engine) Observe(snap consul.Snapshot) {
 	now := e.now()
 
 	e.mu.Lock()
-	if !e.started {
-		e.started = true
-		e.tracker.baseline = true
-		e.summary = summarize(snap).line()
+	if !e.loaded {
+		e.held, e.holding = snap, true
+		e.mu.Unlock()
+		return
 	}
-	e.tracker.observe(snap, now)
-	e.tracker.baseline = false
-	unknown := e.unknownLocked(e.tracker.takeFresh())
+	unknown := e.observeLocked(snap, now)
 	e.mu.Unlock()
 
 	signal(e.wake)
 	if unknown {
 		signal(e.stale)
 	}
+}
+
+// observeLocked takes snap in at now, and reports whether it names nodes
+// the facts lack.
+func (e *Engine) observeLocked(snap consul.Snapshot, now time.Time) bool {
+	e.requietLocked(now)
+	if !e.started {
+		e.started = true
+		e.tracker.resuming = e.tracker.saved != nil
+		e.tracker.baseline = !e.tracker.resuming
+		e.summary = summarize(snap).line(e.tracker.resuming)
+		e.log.Info("alerts started", keyResumed, e.tracker.resuming, keyChecks, len(snap.Checks))
+	}
+
+	e.last = snap
+	e.tracker.observe(snap, now)
+	e.tracker.baseline, e.tracker.resuming, e.tracker.saved = false, false, nil
+	return e.unknownLocked(e.tracker.takeFresh())
 }
 
 // unknownLocked reports whether the facts lack any of nodes.
@@ -188,17 +249,22 @@ func (e *Engine) Next() (time.Time, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 
-	if e.summary != "" || len(e.tracker.out) > 0 {
+	if e.summary != "" || len(e.tracker.out) > 0 || len(e.outageLines) > 0 || e.requiet {
 		return time.Time{}, true
 	}
-	next, ok := e.tracker.next()
-	if len(e.group) > 0 {
-		closes := e.groupAt.Add(e.cfg.GroupWindow.D())
-		if !ok || closes.Before(next) {
-			next, ok = closes, true
+
+	var next time.Time
+	add := func(at time.Time, ok bool) {
+		if ok {
+			next = earliest(next, at)
 		}
 	}
-	return next, ok
+	add(e.tracker.next())
+	add(e.tracker.nextReminder())
+	add(e.nextOutageLocked())
+	add(e.quiet.ends, !e.quiet.ends.IsZero())
+	add(e.groupAt.Add(e.cfg.GroupWindow.D()), len(e.group) > 0)
+	return next, !next.IsZero()
 }
 
 // Tick sends what is due at now: the baseline summary, then, once the
@@ -210,24 +276,41 @@ func (e *Engine) Tick(ctx context.Context, now time.Time) error {
 	e.mu.Lock()
 	summary := e.summary
 	e.summary = ""
+	if e.requietLocked(now) && e.started {
+		e.tracker.observe(e.last, now)
+	}
 	e.tracker.due(now)
+	e.tracker.remindDue(now)
 	e.gatherLocked()
 	var batch []event
 	if len(e.group) > 0 && !now.Before(e.groupAt.Add(e.cfg.GroupWindow.D())) {
 		batch, e.group = e.group, nil
 	}
+	outages := e.outagesDueLocked(now)
 	f := e.facts
 	e.mu.Unlock()
 
 	var errs []error
 	if summary != "" {
-		r := commands.Reply{Target: e.targets[0].name, Priority: commands.PriorityAlert, Lines: []string{summary}}
-		errs = append(errs, e.send(ctx, r, []string{kindBaseline}, 0))
+		errs = append(errs, e.sendDefault(ctx, []string{summary}, kindBaseline))
+	}
+	if len(outages) > 0 {
+		errs = append(errs, e.sendDefault(ctx, outages, kindOutage))
 	}
 	if len(batch) > 0 {
 		errs = append(errs, e.flush(ctx, batch, f)...)
 	}
 	return errors.Join(errs...)
+}
+
+// sendDefault sends lines of one kind to the default channel.
+func (e *Engine) sendDefault(ctx context.Context, lines []string, kind string) error {
+	r := commands.Reply{Target: e.targets[0].name, Priority: commands.PriorityAlert, Lines: lines}
+	kinds := make([]string, len(lines))
+	for i := range kinds {
+		kinds[i] = kind
+	}
+	return e.send(ctx, r, kinds, 0)
 }
 
 // gatherLocked moves the tracker's events into the group window, opening

@@ -18,10 +18,24 @@ const (
 	kindNodeDown kind = iota
 	kindCritical
 	kindWarning
+	kindStillFailing
 	kindFlapping
 	kindSettled
 	kindNodeUp
 	kindRecovered
+	kindReminder
+)
+
+// Notes an event may carry, for changes whose time gordon does not know.
+const (
+	// noteAtStart marks a change that happened while gordon was not
+	// running, found in the first snapshot after a restart.
+	noteAtStart = "seen at start"
+
+	// noteResync marks a change found just after Consul was unreachable
+	// long enough to be announced: it happened during the outage, at a
+	// time no snapshot shows.
+	noteResync = "after the consul outage"
 )
 
 // String names the kind for logs and metrics.
@@ -33,12 +47,16 @@ func (k kind) String() string {
 		return "critical"
 	case kindWarning:
 		return "warning"
+	case kindStillFailing:
+		return "still_failing"
 	case kindFlapping:
 		return "flapping"
 	case kindSettled:
 		return "settled"
 	case kindNodeUp:
 		return "node_up"
+	case kindReminder:
+		return "reminder"
 	}
 	return "recovered"
 }
@@ -73,6 +91,12 @@ type event struct {
 
 	// changes is how many changes made a check flapping.
 	changes int
+
+	// note says what gordon knows of the change's time: noteAtStart,
+	// noteResync, or for a check still failing when its silence ended,
+	// which silence that was ("silence 4 ended"). Empty for a change seen
+	// as it happened.
+	note string
 }
 
 // transitionKind returns the kind of a check going to the state to, being
@@ -96,7 +120,7 @@ func transitionKind(checkID, to string) kind {
 // one state to another.
 func severityOf(k kind, from, to string) string {
 	switch k {
-	case kindNodeDown, kindNodeUp:
+	case kindNodeDown, kindNodeUp, kindReminder:
 		return SeverityCritical
 	case kindRecovered:
 		return severityOfStatus(from)

@@ -30,13 +30,15 @@ const (
 const (
 	kindBaseline = "baseline"
 	kindRest     = "more"
+	kindOutage   = "outage"
 )
 
 // clusterKey is what the events of one line have in common.
 type clusterKey struct {
 	kind   kind
 	check  string
-	status string // for settled checks, which may settle either way
+	status string // for the kinds whose line says the state: settled, still failing
+	note   string
 }
 
 // cluster is the events of one line.
@@ -50,11 +52,11 @@ type cluster struct {
 func keyOf(ev event) clusterKey {
 	switch ev.kind {
 	case kindNodeDown, kindNodeUp:
-		return clusterKey{kind: ev.kind}
-	case kindSettled:
-		return clusterKey{kind: ev.kind, check: ev.check, status: ev.status}
+		return clusterKey{kind: ev.kind, note: ev.note}
+	case kindSettled, kindStillFailing:
+		return clusterKey{kind: ev.kind, check: ev.check, status: ev.status, note: ev.note}
 	}
-	return clusterKey{kind: ev.kind, check: ev.check}
+	return clusterKey{kind: ev.kind, check: ev.check, note: ev.note}
 }
 
 // clusters groups events into lines: what needs people most first, then
@@ -78,7 +80,8 @@ func clusters(evs []event) []cluster {
 	}
 	slices.SortFunc(out, func(a, b cluster) int {
 		return cmp.Or(cmp.Compare(a.key.kind, b.key.kind), cmp.Compare(len(b.events), len(a.events)),
-			strings.Compare(a.key.check, b.key.check), strings.Compare(a.key.status, b.key.status))
+			strings.Compare(a.key.check, b.key.check), strings.Compare(a.key.status, b.key.status),
+			strings.Compare(a.key.note, b.key.note))
 	})
 	return out
 }
@@ -129,20 +132,37 @@ func (f formatter) line(c cluster) string {
 
 	n := len(c.events)
 	check := clean(c.key.check)
+	tag := noteTag(c.key.note)
 	who := nodeList(nodeNames(c.events))
 	switch c.key.kind {
 	case kindNodeDown:
-		return fmt.Sprintf("%d nodes down%s: %s", n, f.shared(c), who)
+		return fmt.Sprintf("%d nodes down%s%s: %s", n, tag, f.shared(c), who)
 	case kindCritical, kindWarning:
-		return fmt.Sprintf("%d nodes %s on %s%s: %s%s", n, c.events[0].status, check, f.shared(c), who,
+		return fmt.Sprintf("%d nodes %s on %s%s%s: %s%s", n, c.events[0].status, check, tag, f.shared(c), who,
 			sameOutput(c.events))
+	case kindStillFailing:
+		if c.events[0].checkID == nodeHealthID {
+			return fmt.Sprintf("%s: %d nodes still down: %s", c.key.note, n, who)
+		}
+		return fmt.Sprintf("%s: %d nodes still %s on %s: %s", c.key.note, n, c.key.status, check, who)
 	case kindFlapping:
 		return fmt.Sprintf("%d nodes flapping on %s%s: %s; quiet until each holds still for %s",
 			n, check, f.shared(c), who, human(f.flapWindow))
 	case kindSettled:
 		return fmt.Sprintf("%d nodes stopped flapping on %s, now %s: %s", n, check, c.key.status, who)
 	case kindNodeUp:
+		if tag != "" {
+			return fmt.Sprintf("%d nodes up%s: %s", n, tag, who)
+		}
 		return fmt.Sprintf("%d nodes up after %s down: %s", n, failedRange(c.events), who)
+	case kindReminder:
+		if c.events[0].checkID == nodeHealthID {
+			return fmt.Sprintf("reminder: %d nodes down for %s: %s", n, failedRange(c.events), who)
+		}
+		return fmt.Sprintf("reminder: %d nodes critical on %s for %s: %s", n, check, failedRange(c.events), who)
+	}
+	if tag != "" {
+		return fmt.Sprintf("%d nodes recovered on %s%s: %s", n, check, tag, who)
 	}
 	return fmt.Sprintf("%d nodes recovered on %s after %s: %s", n, check, failedRange(c.events), who)
 }
@@ -150,26 +170,56 @@ func (f formatter) line(c cluster) string {
 // single returns the line of a cluster of one event.
 func (f formatter) single(ev event) string {
 	node, check := clean(ev.node), clean(ev.check)
+	tag := noteTag(ev.note)
+	out := fleet.CheckOutput(ev.output)
 	switch ev.kind {
 	case kindNodeDown:
-		if out := fleet.CheckOutput(ev.output); out != "" {
-			return fmt.Sprintf("node down: %s (%s)", node, out)
-		}
-		return "node down: " + node
+		return withOutput(fmt.Sprintf("node down%s: %s", tag, node), out, " (%s)")
 	case kindCritical, kindWarning:
-		if out := fleet.CheckOutput(ev.output); out != "" {
-			return fmt.Sprintf("%s %s on %s: %s", node, ev.status, check, out)
+		return withOutput(fmt.Sprintf("%s %s on %s%s", node, ev.status, check, tag), out, ": %s")
+	case kindStillFailing:
+		if ev.checkID == nodeHealthID {
+			return fmt.Sprintf("%s: %s still down", ev.note, node)
 		}
-		return fmt.Sprintf("%s %s on %s", node, ev.status, check)
+		return withOutput(fmt.Sprintf("%s: %s still %s on %s", ev.note, node, ev.status, check), out, ": %s")
 	case kindFlapping:
 		return fmt.Sprintf("%s flapping on %s (%d changes in %s); quiet until it holds still for %s",
 			node, check, ev.changes, human(f.flapWindow), human(f.flapWindow))
 	case kindSettled:
 		return fmt.Sprintf("%s stopped flapping on %s, now %s", node, check, ev.status)
 	case kindNodeUp:
+		if tag != "" {
+			return fmt.Sprintf("node up%s: %s", tag, node)
+		}
 		return fmt.Sprintf("node up: %s after %s down", node, failedRange([]event{ev}))
+	case kindReminder:
+		if ev.checkID == nodeHealthID {
+			return fmt.Sprintf("reminder: %s down for %s", node, failedRange([]event{ev}))
+		}
+		return fmt.Sprintf("reminder: %s critical on %s for %s", node, check, failedRange([]event{ev}))
+	}
+	if tag != "" {
+		return fmt.Sprintf("%s recovered on %s%s", node, check, tag)
 	}
 	return fmt.Sprintf("%s recovered on %s after %s", node, check, failedRange([]event{ev}))
+}
+
+// noteTag returns a note as a line shows it after the check: " (seen at
+// start)"; "" for no note.
+func noteTag(note string) string {
+	if note == "" {
+		return ""
+	}
+	return " (" + note + ")"
+}
+
+// withOutput appends a check's output to line in the layout given, when
+// there is any.
+func withOutput(line, out, layout string) string {
+	if out == "" {
+		return line
+	}
+	return line + fmt.Sprintf(layout, out)
 }
 
 // shared returns the facts a failing cluster's nodes share, as ", all
@@ -216,8 +266,12 @@ func briefly(c cluster) string {
 		return fmt.Sprintf("%d up", n)
 	case kindCritical, kindWarning:
 		return fmt.Sprintf("%d %s on %s", n, c.events[0].status, check)
+	case kindStillFailing:
+		return fmt.Sprintf("%d still %s on %s", n, c.key.status, check)
 	case kindSettled:
 		return fmt.Sprintf("%d stopped flapping on %s", n, check)
+	case kindReminder:
+		return fmt.Sprintf("%d reminders on %s", n, check)
 	}
 	return fmt.Sprintf("%d %s on %s", n, c.key.kind, check)
 }

@@ -179,23 +179,35 @@ func dur(d time.Duration) *config.Duration {
 // discarding the summary.
 func newHarness(t *testing.T, cfg Config, w *world, meta map[string]map[string]string) *harness {
 	t.Helper()
-	if cfg.Channel == "" {
-		cfg.Channel = "#fleet"
-	}
-	h := &harness{t: t, clk: &clock{now: time.Date(2015, 6, 1, 12, 0, 0, 0, time.UTC)}, out: &recorder{},
-		w: w, reg: prometheus.NewRegistry()}
+	return newHarnessOpts(t, Options{Config: cfg}, w, meta)
+}
 
-	var facts Facts
-	if meta != nil {
-		facts = FactsFunc(func(context.Context) (map[string]map[string]string, error) { return meta, nil })
+// harnessStart is when the harness's clock starts.
+var harnessStart = time.Date(2015, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// newHarnessOpts is newHarness with more of the engine's options set
+// (Silences, Maint, State, Location); it loads them before it returns.
+func newHarnessOpts(t *testing.T, opts Options, w *world, meta map[string]map[string]string) *harness {
+	t.Helper()
+	if opts.Config.Channel == "" {
+		opts.Config.Channel = "#fleet"
 	}
-	eng, err := New(Options{Config: cfg, Facts: facts, Out: h.out, Registerer: h.reg, Now: h.clk.Now})
+	h := &harness{t: t, clk: &clock{now: harnessStart}, out: &recorder{}, w: w, reg: prometheus.NewRegistry()}
+
+	if meta != nil {
+		opts.Facts = FactsFunc(func(context.Context) (map[string]map[string]string, error) { return meta, nil })
+	}
+	opts.Out, opts.Registerer, opts.Now = h.out, h.reg, h.clk.Now
+	eng, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	h.eng = eng
 	if err := eng.RefreshFacts(context.Background()); err != nil {
 		t.Fatalf("RefreshFacts: %v", err)
+	}
+	if err := eng.Load(context.Background()); err != nil {
+		t.Fatalf("Load: %v", err)
 	}
 	return h
 }

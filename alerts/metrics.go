@@ -9,6 +9,8 @@ import (
 const (
 	reasonMaintenance = "maintenance"
 	reasonFlapping    = "flapping"
+	reasonUpgrade     = "upgrade"
+	reasonSilence     = "silence"
 )
 
 // metrics are the alerts' Prometheus metrics.
@@ -19,6 +21,7 @@ type metrics struct {
 	debounced   prometheus.Counter
 	suppressed  *prometheus.CounterVec
 	sendErrors  prometheus.Counter
+	unreachable *prometheus.GaugeVec
 }
 
 // newMetrics registers the metrics with reg; a nil reg leaves them
@@ -28,7 +31,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gordon_alerts_sent_total",
 			Help: "Alert lines handed to the chat side, by kind: baseline, node_down, critical, " +
-				"warning, flapping, settled, node_up, recovered, or more (a line summing up the rest).",
+				"warning, still_failing (a silence ended), flapping, settled, node_up, recovered, " +
+				"reminder, outage (a dependency unreachable or back), or more (a line summing up the rest).",
 		}, []string{"kind"}),
 		transitions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gordon_alert_transitions_total",
@@ -44,15 +48,21 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 		suppressed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gordon_alerts_suppressed_total",
-			Help: "Check changes kept quiet, by reason: maintenance or flapping.",
+			Help: "Check changes kept quiet, by reason: maintenance (Consul's or gordon's record), " +
+				"upgrade, silence or flapping.",
 		}, []string{"reason"}),
 		sendErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "gordon_alert_send_errors_total",
 			Help: "Alert replies the chat side refused, being closed or stopping.",
 		}),
+		unreachable: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "gordon_alerts_dependency_unreachable",
+			Help: "1 while a dependency gordon watches (consul, jenkins) fails to answer, 0 once it answers.",
+		}, []string{"dependency"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.transitions, m.grouped, m.debounced, m.suppressed, m.sendErrors)
+		reg.MustRegister(m.sent, m.transitions, m.grouped, m.debounced, m.suppressed, m.sendErrors,
+			m.unreachable)
 	}
 	return m
 }

@@ -22,13 +22,26 @@ const (
 	idleWait = time.Hour
 )
 
-// Run ticks on real time until ctx ends, sending each line as soon as it
-// is due, and keeps the node metadata fresh: at the start, when a
-// snapshot names a node it lacks, and every few minutes. It returns ctx's
-// error once both loops have stopped.
+// Run loads what the engine keeps outside memory (Load), then ticks on
+// real time until ctx ends, sending each line as soon as it is due. Meanwhile
+// it keeps the node metadata fresh (at the start, when a snapshot names
+// a node it lacks, and every few minutes), reads gordon's maintenance
+// records every few seconds, and saves what it announced. It returns
+// ctx's error once every loop has stopped, the last save done.
 func (e *Engine) Run(ctx context.Context) error {
+	e.mu.Lock()
+	loaded := e.loaded
+	e.mu.Unlock()
+	if !loaded {
+		if err := e.Load(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("alerts load incomplete; going on without it", keyError, err)
+		}
+	}
+
 	var wg sync.WaitGroup
 	wg.Go(func() { e.refreshLoop(ctx) })
+	wg.Go(func() { e.maintLoop(ctx) })
+	wg.Go(func() { e.saveLoop(ctx) })
 
 	e.tickLoop(ctx)
 	wg.Wait()
@@ -55,8 +68,21 @@ func (e *Engine) tickLoop(ctx context.Context) {
 			return
 		case <-e.wake:
 		case <-timer.C:
+		case <-e.silencesChanged():
+			e.mu.Lock()
+			e.requiet = true
+			e.mu.Unlock()
 		}
 	}
+}
+
+// silencesChanged returns the silences' change signal; nil, which never
+// receives, without silences.
+func (e *Engine) silencesChanged() <-chan struct{} {
+	if e.silences == nil {
+		return nil
+	}
+	return e.silences.Changed()
 }
 
 // refreshLoop reloads the facts at the start, when asked, and every

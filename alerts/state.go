@@ -43,9 +43,20 @@ type checkState struct {
 	flapping bool
 	worst    string
 
-	// maint is set while the node or the check's service is in
-	// maintenance.
-	maint bool
+	// hush is why the check is kept quiet now: maintenance (of its node
+	// or its service, in Consul or in gordon's record), an upgrade, or a
+	// silence. told is the state people had been told of when the quiet
+	// began, for what the end of a silence says.
+	hush cause
+	told string
+
+	// note marks a pending state whose change gordon did not see happen:
+	// noteAtStart, noteResync; empty otherwise.
+	note string
+
+	// remindAt is when the next reminder of a check announced critical
+	// is due; zero when none is.
+	remindAt time.Time
 
 	// gen is the generation of the last snapshot that held the check.
 	gen uint64
@@ -64,8 +75,26 @@ type tracker struct {
 	// gen counts snapshots, to find the checks a snapshot no longer has.
 	gen uint64
 
-	// baseline is set while the first snapshot is taken in.
+	// baseline is set while the first snapshot is taken in; resuming
+	// instead, when the engine starts again from saved: the first
+	// snapshot is then compared with what was announced before.
 	baseline bool
+	resuming bool
+	saved    map[checkKey]savedCheck
+
+	// resyncUntil is the end of the time after a Consul outage when the
+	// changes found happened at a time gordon does not know, and checks
+	// missing from a snapshot may come back as Consul fills in again.
+	resyncUntil time.Time
+
+	// quiet is what keeps checks quiet besides Consul's maintenance; the
+	// engine owns it.
+	quiet *quietSet
+
+	// reminders holds the checks that may need a reminder; remind is
+	// their interval, 0 for none.
+	reminders map[*checkState]struct{}
+	remind    time.Duration
 
 	// out gathers events until the engine takes them.
 	out []event
@@ -75,9 +104,9 @@ type tracker struct {
 	fresh []string
 }
 
-func newTracker(cfg Config, m *metrics) *tracker {
-	return &tracker{cfg: cfg, metrics: m, checks: map[checkKey]*checkState{},
-		pending: map[*checkState]struct{}{}}
+func newTracker(cfg Config, m *metrics, q *quietSet) *tracker {
+	return &tracker{cfg: cfg, metrics: m, quiet: q, checks: map[checkKey]*checkState{},
+		pending: map[*checkState]struct{}{}, reminders: map[*checkState]struct{}{}, remind: cfg.Remind.D()}
 }
 
 // observe takes in a snapshot seen at now. Its checks are sorted by node,
@@ -95,9 +124,15 @@ func (t *tracker) observe(snap consul.Snapshot, now time.Time) {
 		i = j
 	}
 
-	if seen < len(t.checks) {
+	if seen < len(t.checks) && !t.resyncing(now) {
 		t.sweep()
 	}
+}
+
+// resyncing reports whether a change seen at now may have happened
+// during a Consul outage.
+func (t *tracker) resyncing(now time.Time) bool {
+	return now.Before(t.resyncUntil)
 }
 
 // observeNode takes in the checks of one node and returns how many it
@@ -105,6 +140,7 @@ func (t *tracker) observe(snap consul.Snapshot, now time.Time) {
 // node's checks are quiet.
 func (t *tracker) observeNode(cs []consul.HealthCheck, now time.Time) int {
 	nodeMaint, services := maintenance(cs)
+	nodeQuiet := t.quiet.node(cs[0].Node, nodeMaint)
 	n := 0
 	for i := range cs {
 		c := &cs[i]
@@ -113,27 +149,34 @@ func (t *tracker) observeNode(cs []consul.HealthCheck, now time.Time) int {
 		}
 		n++
 
-		quiet := nodeMaint || c.ServiceID != "" && slices.Contains(services, c.ServiceID)
+		why := t.causeOf(c, nodeQuiet, services)
 		st := t.checks[checkKey{c.Node, c.ID}]
 		if st == nil {
-			t.add(c, quiet, now)
+			t.add(c, why, now)
 			continue
 		}
 		st.gen = t.gen
 		st.output = c.Output
-		t.update(st, c.Status, quiet, now)
+		t.update(st, c.Status, why, now)
 	}
 	return n
 }
 
+// causeOf returns why a check is quiet: its node's cause, else its
+// service in maintenance, else a silence.
+func (t *tracker) causeOf(c *consul.HealthCheck, node cause, services []string) cause {
+	switch {
+	case !node.none():
+		return node
+	case c.ServiceID != "" && slices.Contains(services, c.ServiceID):
+		return cause{reason: reasonMaintenance}
+	}
+	return t.quiet.check(c.Node, c.Name, c.ID)
+}
+
 // maintenance reports whether a node's checks hold its maintenance
-// check, and the IDs of its services in maintenance.
-//
-// TODO: gordon's own maintenance records (fleet.MaintBook) are not read
-// here, so a catalog-only node put in maintenance through gordon, whose
-// agent gordon cannot reach, still alerts; the engine needs them pushed
-// to it when `maint` changes, since reading the store on every snapshot
-// would be too slow.
+// check, and the IDs of its services in maintenance. gordon's own
+// records are the quiet set's.
 func maintenance(cs []consul.HealthCheck) (node bool, services []string) {
 	for _, c := range cs {
 		switch {
@@ -154,14 +197,17 @@ func (t *tracker) sweep() {
 		if st.gen != t.gen {
 			delete(t.checks, k)
 			delete(t.pending, st)
+			delete(t.reminders, st)
 		}
 	}
 }
 
-// add starts following a check. In the baseline, or in maintenance, its
-// state is taken as it is; a check that appears later is taken to have
-// been passing, so that a new node failing is announced.
-func (t *tracker) add(c *consul.HealthCheck, quiet bool, now time.Time) {
+// add starts following a check. In the baseline its state is taken as
+// it is. On resuming, it is compared with what was announced before the
+// restart, a check not saved having been announced passing. A check that
+// appears later is taken to have been passing, so that a new node failing
+// is announced. A quiet check's state is taken as it is, always.
+func (t *tracker) add(c *consul.HealthCheck, why cause, now time.Time) {
 	st := &checkState{
 		key:       checkKey{c.Node, c.ID},
 		name:      c.Name,
@@ -171,25 +217,51 @@ func (t *tracker) add(c *consul.HealthCheck, quiet bool, now time.Time) {
 		since:     now,
 		announced: consul.StatusPassing,
 		output:    c.Output,
-		maint:     quiet,
 		gen:       t.gen,
 	}
 	if st.name == "" {
 		st.name = c.ID
 	}
-	if t.baseline || quiet {
-		st.announced = c.Status
-	}
 	if c.Status != consul.StatusPassing {
-		st.failedAt, st.failedLonger = now, t.baseline
+		st.failedAt, st.failedLonger = now, true
+	}
+	t.startFrom(st, now)
+
+	st.told = st.announced
+	if t.baseline || !why.none() {
+		st.announced, st.hush = c.Status, why
 	}
 
 	t.checks[st.key] = st
 	if st.status != st.announced {
 		t.pending[st] = struct{}{}
+	} else {
+		st.note = ""
 	}
+	t.remindLater(st, now)
 	if n := len(t.fresh); n == 0 || t.fresh[n-1] != c.Node {
 		t.fresh = append(t.fresh, c.Node)
+	}
+}
+
+// startFrom sets what people were told of a check that was not followed
+// yet: on resuming, what was saved; after a Consul outage, passing as for
+// any new check, with the change marked as one of unknown time.
+func (t *tracker) startFrom(st *checkState, now time.Time) {
+	switch {
+	case t.resuming:
+		if saved, ok := t.saved[st.key]; ok {
+			st.announced = saved.Status
+			if !saved.FailedAt.IsZero() {
+				st.failedAt, st.failedLonger = saved.FailedAt, saved.Longer
+			}
+		}
+		st.note = noteAtStart
+	case t.baseline:
+	case t.resyncing(now):
+		st.note = noteResync
+	default:
+		st.failedLonger = false
 	}
 }
 
@@ -199,39 +271,14 @@ func (t *tracker) add(c *consul.HealthCheck, quiet bool, now time.Time) {
 // other checks, which Consul stops updating but a catalog registration
 // may still change; folding them into the "node down" line would save
 // lines in an outage.
-func (t *tracker) update(st *checkState, status string, quiet bool, now time.Time) {
+func (t *tracker) update(st *checkState, status string, why cause, now time.Time) {
 	switch {
-	case quiet:
-		t.quiet(st, status, now)
-	case st.maint:
-		t.leaveMaintenance(st, status, now)
+	case !why.none():
+		t.hushed(st, status, why, now)
+	case !st.hush.none():
+		t.unhushed(st, status, now)
 	case status != st.status:
 		t.change(st, status, now)
-	}
-}
-
-// quiet takes a state in silently, as for a node in maintenance.
-func (t *tracker) quiet(st *checkState, status string, now time.Time) {
-	if status != st.status {
-		t.metrics.suppressed.WithLabelValues(reasonMaintenance).Inc()
-		st.status, st.since = status, now
-	}
-	st.announced, st.maint = status, true
-	st.flapping, st.changes = false, st.changes[:0]
-	delete(t.pending, st)
-}
-
-// leaveMaintenance takes the check as passing when its node comes back,
-// the state it is expected to be in, so that a check still failing is
-// announced once it has held for its debounce time.
-func (t *tracker) leaveMaintenance(st *checkState, status string, now time.Time) {
-	st.maint = false
-	st.announced = consul.StatusPassing
-	st.status, st.since = status, now
-	st.failedAt, st.failedLonger = time.Time{}, false
-	if status != consul.StatusPassing {
-		st.failedAt = now
-		t.pending[st] = struct{}{}
 	}
 }
 
@@ -240,6 +287,10 @@ func (t *tracker) leaveMaintenance(st *checkState, status string, now time.Time)
 func (t *tracker) change(st *checkState, status string, now time.Time) {
 	prev := st.status
 	st.status, st.since = status, now
+	st.note = ""
+	if t.resyncing(now) {
+		st.note = noteResync
+	}
 	if status != consul.StatusPassing && st.failedAt.IsZero() {
 		st.failedAt = now
 	}
@@ -338,6 +389,7 @@ func (t *tracker) announce(st *checkState, at time.Time) {
 	k := transitionKind(st.key.id, st.status)
 	ev := st.event(k, at)
 	ev.severity = severityOf(k, st.announced, st.status)
+	ev.note, st.note = st.note, ""
 	if st.status == consul.StatusPassing {
 		ev.failed, ev.failedLonger = st.failedFor(st.since)
 		st.failedAt, st.failedLonger = time.Time{}, false
@@ -345,6 +397,7 @@ func (t *tracker) announce(st *checkState, at time.Time) {
 
 	st.announced = st.status
 	delete(t.pending, st)
+	t.remindLater(st, at)
 	t.out = append(t.out, ev)
 }
 
@@ -359,6 +412,7 @@ func (t *tracker) settle(st *checkState, at time.Time) {
 	st.announced = st.status
 	st.flapping, st.changes = false, st.changes[:0]
 	delete(t.pending, st)
+	t.remindLater(st, at)
 	t.out = append(t.out, ev)
 }
 

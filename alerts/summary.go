@@ -57,8 +57,14 @@ func worstOf(cs []consul.HealthCheck, quietServices []string) string {
 }
 
 // line returns the summary as the baseline announces it: "watching 48
-// nodes, 2 critical (dm-1, dm-2), 1 warning, 3 in maintenance".
-func (s summary) line() string {
+// nodes, 2 critical (dm-1, dm-2), 1 warning, 3 in maintenance". After a
+// restart the nodes were announced already, and the line only counts
+// them: "resumed watching 48 nodes, 2 critical, 1 warning".
+func (s summary) line(resumed bool) string {
+	if resumed {
+		return s.resumed()
+	}
+
 	var b strings.Builder
 	fmt.Fprintf(&b, "watching %s", plural(s.nodes, "node"))
 	if len(s.critical) == 0 && s.warning == 0 && s.maint == 0 {
@@ -84,4 +90,22 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// resumed returns the line of a restart: the counts without the names.
+func (s summary) resumed() string {
+	parts := []string{"resumed watching " + plural(s.nodes, "node")}
+	if len(s.critical) > 0 {
+		parts = append(parts, fmt.Sprintf("%d critical", len(s.critical)))
+	}
+	if s.warning > 0 {
+		parts = append(parts, fmt.Sprintf("%d warning", s.warning))
+	}
+	if s.maint > 0 {
+		parts = append(parts, fmt.Sprintf("%d in maintenance", s.maint))
+	}
+	if len(parts) == 1 {
+		parts = append(parts, "all passing")
+	}
+	return strings.Join(parts, ", ")
 }

@@ -37,6 +37,7 @@ type app struct {
 	consul    *consul.Client
 	inv       *fleet.Inventory
 	maint     *fleet.MaintBook
+	silences  *alerts.SilenceBook // shared by the silence commands and the alerts
 	jenkins   *jenkins.Client
 	bridge    *jenkinsbridge.Bridge
 	followups *followup.Engine // reports on rebuilds
@@ -100,6 +101,7 @@ func (a *app) registerCommands() error {
 		if err := a.registerMaint(); err != nil {
 			return err
 		}
+		a.registerSilences()
 	}
 	if a.jenkins != nil {
 		a.registerJenkins()
@@ -120,6 +122,7 @@ func (a *app) connectConsul() error {
 
 	a.consul = cc
 	a.maint = fleet.NewMaintBook(a.store)
+	a.silences = alerts.NewSilenceBook(a.store)
 	a.inv = fleet.NewInventory(fleet.ConsulSource{Client: cc}, cc, a.cfg.Consul.Meta).WithMaint(a.maint)
 	return nil
 }
@@ -202,6 +205,19 @@ func (a *app) registerMaint() error {
 	return nil
 }
 
+// registerSilences registers silence, silences and unsilence, which need
+// Consul to find the nodes and keep their silences where the alerts read
+// them.
+func (a *app) registerSilences() {
+	a.reg.Register(commands.SilenceCommands(commands.SilenceOptions{
+		Nodes:    a.inv,
+		Silences: a.silences,
+		Confirm:  a.confirm,
+		Location: a.cfg.location(),
+		Logger:   a.log.With(keyIntegration, "silence"),
+	})...)
+}
+
 // registerJenkins registers the commands that act on Jenkins.
 func (a *app) registerJenkins() {
 	// Without Consul, rebuild resolves only node names, against Jenkins.
@@ -225,7 +241,14 @@ func (a *app) registerJenkins() {
 }
 
 // alertRunners watch Consul's health checks and announce their changes
-// through out, when Consul is configured.
+// through out, when Consul is configured; silences and gordon's
+// maintenance records keep checks quiet, and what was announced is kept
+// in the store across restarts. Consul failing, and Jenkins when it is
+// configured, are announced too.
+//
+// TODO: GitHub's outages are not announced: gordon has no steady signal
+// of them yet. Whatever calls GitHub's API can report through
+// Engine.Unreachable and Reachable with alerts.DependencyGitHub.
 func (a *app) alertRunners(out commands.Replier) ([]runner, error) {
 	if a.consul == nil {
 		return nil, nil
@@ -237,16 +260,34 @@ func (a *app) alertRunners(out commands.Replier) ([]runner, error) {
 		Out:        out,
 		Logger:     a.log.With(keyIntegration, "alerts"),
 		Registerer: a.metrics,
+		Silences:   a.silences,
+		Maint:      a.maint,
+		State:      a.store,
+		Location:   a.cfg.location(),
 	})
 	if err != nil {
 		return nil, err
 	}
 
-	watch := a.consul.WatchHealth(consul.WatchOptions{Logger: a.log.With(keyIntegration, "consul")})
-	return []runner{
+	watch := a.consul.WatchHealth(consul.WatchOptions{
+		Logger:    a.log.With(keyIntegration, "consul"),
+		OnFailure: func(_ int, err error) { eng.Unreachable(alerts.DependencyConsul, err) },
+		OnRecover: func(int) { eng.Reachable(alerts.DependencyConsul) },
+	})
+	runners := []runner{
 		{name: "alerts", run: eng.Run},
 		{name: "health watch", run: func(ctx context.Context) error { return watch.Run(ctx, eng.Observe) }},
-	}, nil
+	}
+	if every := a.cfg.Alerts.ProbeInterval.D(); a.jenkins != nil && every > 0 {
+		probe := func(ctx context.Context) error {
+			_, err := a.jenkins.Version(ctx)
+			return err
+		}
+		runners = append(runners, runner{name: "jenkins probe", run: func(ctx context.Context) error {
+			return eng.Probe(ctx, alerts.DependencyJenkins, every, probe)
+		}})
+	}
+	return runners, nil
 }
 
 // followupRunner reports on rebuilds through out, when Jenkins is

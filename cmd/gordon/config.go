@@ -179,6 +179,16 @@ func joinAll(channels, more []string) []string {
 	return channels
 }
 
+// location is the zone named by timezone, which validate checked; UTC
+// when it is empty.
+func (c *Config) location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
 // mainChannel is the first configured channel: where actions asked for in
 // private are announced.
 func (c *Config) mainChannel() string {

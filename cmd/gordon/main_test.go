@@ -131,7 +131,7 @@ func TestConsoleThroughPipe(t *testing.T) {
 
 	got := out.String()
 	for _, want := range []string{
-		"commands: build, builds, cancel, confirm, help, maint, node, nodes, rebuild, version, whoami",
+		"commands: build, builds, cancel, confirm, help, maint, node, nodes, rebuild, silence, silences, unsilence, version, whoami",
 		"alice: account alice (from console)",
 		"role: maintainer alice",
 		"gordon dev (none), up",
