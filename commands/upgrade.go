@@ -48,7 +48,10 @@ type Upgrades interface {
 
 // UpgradeCommand returns the upgrade command: a plan shown, then rolled
 // once a maintainer confirms it through c; and status, pause, resume and
-// abort of the upgrade under way.
+// abort of the upgrade under way. The target is a version, or rc or
+// master, which the planner works out. A plan asked for by a schedule
+// (see Caller.Schedule) starts without confirm: the schedule is the
+// confirmation.
 //
 // Its role is anyone, since status is for anyone; everything else checks
 // for a maintainer itself.
@@ -56,7 +59,7 @@ func UpgradeCommand(up Upgrades, c *Confirmer) Command {
 	u := &upgradeCommand{up: up, confirm: c}
 	return Command{
 		Name: "upgrade",
-		Usage: "<version> [selectors] [--batch=N] [--canary=N] [--max-fail=N] [--dry-run] | " +
+		Usage: "<rc|master|version> [selectors] [--batch=N] [--canary=N] [--max-fail=N] [--dry-run] | " +
 			"status | pause | resume | abort",
 		Summary: "roll a version over the matching nodes, batch by batch, health-gated; or steer the upgrade under way",
 		Role:    RoleAnyone,
@@ -74,7 +77,7 @@ type upgradeCommand struct {
 func (u *upgradeCommand) run(ctx context.Context, req *Request) error {
 	toks := req.Inv.Tokens
 	if len(toks) == 0 || toks[0].Kind != TokenWord || toks[0].Quoted {
-		return Usagef("name a version, or status, pause, resume or abort")
+		return Usagef("name rc, master or a version, or status, pause, resume or abort")
 	}
 
 	sub := strings.ToLower(toks[0].Text)
@@ -83,11 +86,6 @@ func (u *upgradeCommand) run(ctx context.Context, req *Request) error {
 		return u.status(req)
 	case "pause", "resume", "abort":
 		return u.control(ctx, req, sub)
-	case "rc", "master":
-		// TODO: rc needs the newest GitHub pre-release and master the
-		// newest master build; neither is resolved yet, so only an
-		// explicit version can be rolled.
-		return Userf("upgrade %s is not available yet; name the version, as in upgrade 24.0.1-rc1", sub)
 	}
 	return u.plan(ctx, req)
 }
@@ -134,8 +132,9 @@ func (u *upgradeCommand) control(ctx context.Context, req *Request, sub string) 
 	return nil
 }
 
-// plan answers upgrade <version> ...: the plan, then a token to confirm
-// it with, unless it is a dry run or there is nothing to do.
+// plan answers upgrade <target> ...: the plan, then a token to confirm
+// it with, unless it is a dry run or there is nothing to do. A schedule
+// gets no token: its plan starts at once.
 func (u *upgradeCommand) plan(ctx context.Context, req *Request) error {
 	if err := mustMaintain(req, "upgrade"); err != nil {
 		return err
@@ -160,17 +159,29 @@ func (u *upgradeCommand) plan(ctx context.Context, req *Request) error {
 
 	asker := req.Caller.Who()
 	place := upgrade.Place{Target: req.Target, Private: req.Private}
+	if schedule, ok := req.Caller.Schedule(); ok {
+		c := upgrade.Confirmation{AskedBy: req.Caller.Name, ConfirmedBy: asker, Place: place}
+		return u.start(ctx, req, p, c, "; the schedule "+schedule+" is its confirmation")
+	}
+
 	what := fmt.Sprintf("upgrade of %d %s to %s", p.Size(), plural(p.Size(), "node", "nodes"), p.Version)
 	u.confirm.Ask(req, what, func(ctx context.Context, creq *Request) error {
 		c := upgrade.Confirmation{AskedBy: asker, ConfirmedBy: creq.Caller.Who(), Place: place}
-		if err := u.up.Start(ctx, p, c); err != nil {
-			return upgradeError(err)
-		}
-		creq.Reply("upgrade to %s started: %d %s in %d %s; progress %s", p.Version, p.Size(),
-			plural(p.Size(), "node", "nodes"), len(p.Batches), plural(len(p.Batches), "batch", "batches"),
-			progressPlace(place))
-		return nil
+		return u.start(ctx, creq, p, c, "")
 	})
+	return nil
+}
+
+// start starts p, confirmed as c says, and tells req, ending the line
+// with note.
+func (u *upgradeCommand) start(ctx context.Context, req *Request, p upgrade.Plan, c upgrade.Confirmation,
+	note string) error {
+	if err := u.up.Start(ctx, p, c); err != nil {
+		return upgradeError(err)
+	}
+	req.Reply("upgrade to %s started: %d %s in %d %s; progress %s%s", p.Version, p.Size(),
+		plural(p.Size(), "node", "nodes"), len(p.Batches), plural(len(p.Batches), "batch", "batches"),
+		progressPlace(c.Place), note)
 	return nil
 }
 
@@ -182,11 +193,11 @@ func progressPlace(p upgrade.Place) string {
 	return "in " + p.Target
 }
 
-// parseUpgrade reads `<version> [selectors] [options]`. A bare word after
-// the version is a node name or node-name glob.
+// parseUpgrade reads `<target> [selectors] [options]`. A bare word after
+// the target is a node name or node-name glob.
 func parseUpgrade(inv Invocation) (upgrade.Request, bool, error) {
 	version := inv.Tokens[0].Text
-	if _, err := upgrade.ParseVersion(version); err != nil {
+	if _, err := upgrade.ParseVersion(version); err != nil && !upgrade.IsNamed(version) {
 		return upgrade.Request{}, false, Usagef("%s", err.Error())
 	}
 
@@ -244,9 +255,15 @@ func upgradeOption(t Token, r *upgrade.Request, dry *bool) error {
 // leaves the others, such as Consul being unreachable, as they are.
 func upgradeError(err error) error {
 	var bad *upgrade.RequestError
+	var source *upgrade.SourceError
 	switch {
 	case errors.As(err, &bad):
 		return &UserError{Msg: bad.Reason}
+	case errors.As(err, &source):
+		// The source logged the cause whole; the person gets what went
+		// wrong in a few words.
+		return &UserError{Msg: fmt.Sprintf("cannot tell what %s is now: %s; nothing planned", source.Name,
+			source.Brief)}
 	case errors.Is(err, upgrade.ErrActive), errors.Is(err, upgrade.ErrNoUpgrade),
 		errors.Is(err, upgrade.ErrNotPaused), errors.Is(err, upgrade.ErrStopping),
 		errors.Is(err, upgrade.ErrNotReady):

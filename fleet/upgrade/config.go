@@ -6,14 +6,19 @@ import (
 	"github.com/gordonbot/gordon/config"
 )
 
-// RunnerCommand is the runner that runs a local program for each node.
-const RunnerCommand = "command"
+// The runners: a local program for each node, a command over SSH on the
+// node, or a Jenkins job.
+const (
+	RunnerCommand = "command"
+	RunnerSSH     = "ssh"
+	RunnerJenkins = "jenkins"
+)
 
 // Config is the [upgrade] section: how an upgrade rolls. The runner's own
 // settings have a section of their own, such as [upgrade.command].
 type Config struct {
-	// Runner names what upgrades one node. Only "command" is built; "ssh"
-	// and "jenkins" are refused until they are.
+	// Runner names what upgrades one node: RunnerCommand, RunnerSSH or
+	// RunnerJenkins.
 	Runner string `toml:"runner"`
 
 	// Batch is how many nodes are upgraded side by side.
@@ -101,11 +106,7 @@ func (c *Config) Defaults() {
 func (c Config) Validate() error {
 	var p config.Problems
 	switch c.Runner {
-	case RunnerCommand:
-	case "ssh", "jenkins":
-		// TODO: the ssh and jenkins runners are not built; until they
-		// are, only the command runner can upgrade a node.
-		p.Add("runner", "the %s runner is not available yet; use command", c.Runner)
+	case RunnerCommand, RunnerSSH, RunnerJenkins:
 	default:
 		p.Add("runner", "unknown runner %q (command, ssh or jenkins)", c.Runner)
 	}

@@ -75,7 +75,7 @@ argv = ["/bin/true"]
 func TestConfigProblems(t *testing.T) {
 	f := decode(t, `
 [upgrade]
-runner = "ssh"
+runner = "telnet"
 batch = -1
 max_fail = -2
 settle = "2h"

@@ -5,7 +5,10 @@
 // selectors pick, less those in maintenance and those already at the
 // target, canaries first and then batches, and never a batch that would
 // take the last online Jenkins agent of a label offline. Make builds it
-// from what the fleet and Jenkins say; it does no I/O of its own.
+// from what the fleet and Jenkins say; it does no I/O of its own. The
+// target is a version, or "rc" or "master", which a VersionSource works
+// out when the plan is made; the plan then says what it stood for and
+// where that came from, since "rc" tomorrow may be another version.
 //
 // The Upgrader then rolls the plan, batch by batch, the nodes of a batch
 // side by side. Each node is silenced, put in maintenance and taken out of

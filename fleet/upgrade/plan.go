@@ -96,6 +96,14 @@ type Plan struct {
 	ID      string `json:"id"`
 	Version string `json:"version"`
 
+	// URL is where the build is, for a master build; Named is the
+	// target the person named ("rc", "master") and From where its
+	// version came from. All three are empty for a version named as
+	// such.
+	URL   string `json:"url,omitempty"`
+	Named string `json:"named,omitempty"`
+	From  string `json:"from,omitempty"`
+
 	// Selectors are those the person gave, as they read; empty for the
 	// whole fleet.
 	Selectors string `json:"selectors,omitempty"`
@@ -149,8 +157,10 @@ func (p Plan) Size() int {
 
 // Params are what Make needs besides the fleet.
 type Params struct {
-	// Version is the target, as ParseVersion returns it.
+	// Version is the target, as ParseVersion returns it; URL, when set,
+	// is where its build is.
 	Version string
+	URL     string
 	Limits  Limits
 
 	// VersionMeta is the node-meta key holding the version a node runs.
@@ -167,7 +177,7 @@ type Params struct {
 // Make does no I/O and leaves its arguments as they are; it gives the
 // plan no ID.
 func Make(p Params, nodes []fleet.Node, agents []Agent) Plan {
-	plan := Plan{Version: p.Version, Limits: p.Limits, Matched: len(nodes)}
+	plan := Plan{Version: p.Version, URL: p.URL, Limits: p.Limits, Matched: len(nodes)}
 	nodes = slices.Clone(nodes)
 	slices.SortFunc(nodes, compareNodes)
 
@@ -179,7 +189,7 @@ func Make(p Params, nodes []fleet.Node, agents []Agent) Plan {
 		case atVersion(n.Meta[p.VersionMeta], p.Version):
 			plan.AtTarget = append(plan.AtTarget, n.Name)
 		default:
-			todo = append(todo, Target{Node: n.Name, Address: n.Address, Version: p.Version})
+			todo = append(todo, Target{Node: n.Name, Address: n.Address, Version: p.Version, URL: p.URL})
 		}
 	}
 

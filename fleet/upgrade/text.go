@@ -22,8 +22,9 @@ const (
 // howToGoOn ends a line about a paused upgrade.
 const howToGoOn = `say "upgrade resume" to go on or "upgrade abort" to stop`
 
-// Lines describes the plan in at most three lines: what it does, what it
-// leaves out, and in which order.
+// Lines describes the plan in at most four lines: for a named target,
+// what it stands for and where that came from; then what the plan does,
+// what it leaves out, and in which order.
 func (p Plan) Lines() []string {
 	scope := p.Selectors
 	if scope == "" {
@@ -31,9 +32,12 @@ func (p Plan) Lines() []string {
 	}
 
 	var lines []string
+	if p.Named != "" {
+		lines = append(lines, p.fromLine())
+	}
 	switch {
 	case p.Matched == 0:
-		return []string{"no node matches " + scope}
+		return append(lines, "no node matches "+scope)
 	case p.Size() == 0:
 		lines = append(lines, fmt.Sprintf("nothing to upgrade to %s (%s): %d %s matched", p.Version, scope,
 			p.Matched, plural(p.Matched, "node", "nodes")))
@@ -49,6 +53,20 @@ func (p Plan) Lines() []string {
 		lines = append(lines, "order: "+p.order())
 	}
 	return lines
+}
+
+// fromLine says what a named target stands for, and where it came from:
+// "rc is 24.0.0-rc.2: newest pre-release v24.0.0-rc.2 of docker/docker,
+// published 2026-11-30".
+func (p Plan) fromLine() string {
+	line := fmt.Sprintf("%s is %s", p.Named, p.Version)
+	if p.From != "" {
+		line += ": " + p.From
+	}
+	if p.URL != "" {
+		line += "; build " + p.URL
+	}
+	return line
 }
 
 // batchesPhrase says how the nodes are batched: "1 canary, then 4

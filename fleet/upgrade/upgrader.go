@@ -29,6 +29,10 @@ type Options struct {
 	// Silencer is optional.
 	Silencer Silencer
 
+	// Versions works out "rc" and "master"; nil leaves only explicit
+	// versions.
+	Versions VersionSource
+
 	Logger *slog.Logger
 
 	// Now is the clock; nil means time.Now.
@@ -47,6 +51,7 @@ type Upgrader struct {
 	agents   AgentLister
 	control  AgentControl
 	silencer Silencer
+	versions VersionSource
 	book     book
 	log      *slog.Logger
 	now      func() time.Time
@@ -82,7 +87,7 @@ func New(opts Options) (*Upgrader, error) {
 	u := &Upgrader{
 		cfg: opts.Config, fleet: opts.Fleet, maint: opts.Maintenance, health: opts.Health,
 		runner: opts.Runner, agents: opts.Agents, control: opts.Control, silencer: opts.Silencer,
-		book: book{kv: opts.Store}, log: opts.Logger, now: opts.Now,
+		versions: opts.Versions, book: book{kv: opts.Store}, log: opts.Logger, now: opts.Now,
 		wake: make(chan struct{}, 1), nodes: map[string]nodeRecord{},
 	}
 	if u.log == nil {
@@ -95,15 +100,17 @@ func New(opts Options) (*Upgrader, error) {
 }
 
 // Plan works out the plan for req from what the fleet and Jenkins say
-// now; see Make. Its errors are a *RequestError for a request that
-// cannot be planned, the Fleet's selector errors, or the Fleet's and
+// now; see Make. A named target ("rc", "master") is worked out first,
+// through the VersionSource. Its errors are a *RequestError for a
+// request that cannot be planned, a *SourceError when the target could
+// not be worked out, the Fleet's selector errors, or the Fleet's and
 // Jenkins' own, wrapped.
 func (u *Upgrader) Plan(ctx context.Context, req Request) (Plan, error) {
-	version, err := ParseVersion(req.Version)
+	limits, err := limitsFor(req, u.cfg)
 	if err != nil {
 		return Plan{}, err
 	}
-	limits, err := limitsFor(req, u.cfg)
+	named, target, err := u.resolve(ctx, req.Version)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -119,7 +126,9 @@ func (u *Upgrader) Plan(ctx context.Context, req Request) (Plan, error) {
 		}
 	}
 
-	p := Make(Params{Version: version, Limits: limits, VersionMeta: u.cfg.VersionMeta}, nodes, agents)
+	p := Make(Params{Version: target.Version, URL: target.URL, Limits: limits, VersionMeta: u.cfg.VersionMeta},
+		nodes, agents)
+	p.Named, p.From = named, target.From
 	p.Made = u.now()
 	p.ID = newPlanID(p.Made)
 	p.Selectors = req.Selectors.String()

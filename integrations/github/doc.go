@@ -22,12 +22,13 @@
 // A Client calls the API through go-github (github.com or GitHub
 // Enterprise Server, by api_url) for what pull request gating needs: a
 // pull request's commits, commit statuses, comments and a person's
-// permission. Under go-github its transport keeps to GitHub's limits:
-// it remembers the core rate limit from every answer and waits for the
-// reset instead of being refused, waits out a secondary limit for its
-// Retry-After, sends writes one at a time with a gap between them, and
-// makes reads conditional on the last answer's ETag, since a 304 costs
-// no quota. A wait longer than allowed fails at once with a
+// permission; and for what fleet upgrades need: a repository's releases
+// and a branch's head. Under go-github its transport keeps to GitHub's
+// limits: it remembers the core rate limit from every answer and waits
+// for the reset instead of being refused, waits out a secondary limit
+// for its Retry-After, sends writes one at a time with a gap between
+// them, and makes reads conditional on the last answer's ETag, since a
+// 304 costs no quota. A wait longer than allowed fails at once with a
 // *RateLimitError, which Temporary reports as worth retrying later.
 //
 // Like every package under integrations, this one imports no other

@@ -1,9 +1,10 @@
 // Package githubtest is a fake of the part of GitHub's REST API that
 // gordon calls: a pull request's commits, commit statuses, issue
-// comments and a collaborator's permission. It answers with GitHub's
-// field names, status codes and headers, rate limit headers included,
-// so that gordon's client is tested through the real go-github against
-// the same answers GitHub gives.
+// comments, a collaborator's permission, a repository's releases and a
+// branch's head. It answers with GitHub's field names, status codes and
+// headers, rate limit headers included, so that gordon's client is
+// tested through the real go-github against the same answers GitHub
+// gives.
 //
 // It keeps a rate limit window as GitHub does: every answer but a 304
 // uses one request of it, and once none is left requests are refused

@@ -38,6 +38,11 @@ func (s *Server) route(r *http.Request, path string) answer {
 		return s.createComment(r, rp, rest[1])
 	case r.Method == http.MethodGet && len(rest) == 3 && rest[0] == "collaborators" && rest[2] == "permission":
 		return s.permission(r, rp, rest[1])
+	case r.Method == http.MethodGet && len(rest) == 1 && rest[0] == "releases":
+		return s.listReleases(r, rp)
+	case r.Method == http.MethodGet && len(rest) >= 2 && rest[0] == "branches":
+		// A branch name may hold slashes, "release/24.0".
+		return s.branch(r, rp, strings.Join(rest[1:], "/"))
 	}
 	return notFound()
 }

@@ -42,6 +42,8 @@ type repo struct {
 	permissions map[string]string // by lower-case login
 	statuses    []Status
 	comments    []Comment
+	releases    []Release
+	branches    map[string]Branch
 }
 
 // AddRepo adds the repository owner/name, with no pull requests.
@@ -49,7 +51,7 @@ func (s *Server) AddRepo(fullName string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.repos[strings.ToLower(fullName)] = &repo{fullName: fullName, pulls: map[int][]Commit{},
-		commits: map[string]bool{}, permissions: map[string]string{}}
+		commits: map[string]bool{}, permissions: map[string]string{}, branches: map[string]Branch{}}
 }
 
 // SetPull makes pull request number of repo hold commits, oldest first,
