@@ -12,13 +12,16 @@ import (
 
 	"github.com/gordonbot/gordon/alerts"
 	"github.com/gordonbot/gordon/commands"
+	"github.com/gordonbot/gordon/config"
 	"github.com/gordonbot/gordon/fleet"
+	"github.com/gordonbot/gordon/fleet/upgrade"
 	"github.com/gordonbot/gordon/followup"
 	"github.com/gordonbot/gordon/followup/jenkinsbridge"
 	"github.com/gordonbot/gordon/gating"
 	"github.com/gordonbot/gordon/integrations/consul"
 	"github.com/gordonbot/gordon/integrations/github"
 	"github.com/gordonbot/gordon/integrations/jenkins"
+	"github.com/gordonbot/gordon/schedule"
 	"github.com/gordonbot/gordon/store"
 )
 
@@ -41,6 +44,8 @@ type app struct {
 	jenkins   *jenkins.Client
 	bridge    *jenkinsbridge.Bridge
 	followups *followup.Engine // reports on rebuilds
+	upgrades  *upgrade.Upgrader
+	sched     *schedule.Scheduler
 
 	// Pull request gating, when [github] repos are set: the API client
 	// and the commit statuses of pull request builds.
@@ -106,7 +111,38 @@ func (a *app) registerCommands() error {
 	if a.jenkins != nil {
 		a.registerJenkins()
 	}
-	return nil
+	if a.cfg.Upgrade != nil {
+		if err := a.registerUpgrade(); err != nil {
+			return err
+		}
+	}
+
+	// Last: a schedule's command must be one registered above.
+	return a.registerSchedules()
+}
+
+// registerSchedules makes the scheduler of [[schedules]] and registers
+// the schedules command.
+func (a *app) registerSchedules() error {
+	opts := schedule.Options{
+		Entries:     a.cfg.Schedules,
+		Maintainers: a.cfg.Maintainers,
+		Location:    a.cfg.location(),
+		Logger:      a.log.With(keyIntegration, "schedule"),
+	}
+	if a.upgrades != nil {
+		opts.Busy = schedule.UpgradeBusy{Upgrades: a.upgrades}
+	}
+	s, err := schedule.New(opts)
+	if err != nil {
+		return err
+	}
+
+	a.sched = s
+	a.reg.Register(s.Command())
+	var p config.Problems
+	p.Merge("schedules", schedule.CheckCommands(a.cfg.Schedules, a.reg))
+	return p.Err()
 }
 
 // connectConsul makes the Consul client and the inventory over it, when
@@ -159,7 +195,7 @@ func (a *app) connectJenkins() error {
 // connectGitHub makes the GitHub API client and the commit statuses,
 // when [github] repos are gated.
 func (a *app) connectGitHub() error {
-	if !a.cfg.GitHub.Gating() {
+	if !a.cfg.GitHub.Gating() && !a.cfg.upgradeVersions() {
 		return nil
 	}
 	c, err := github.NewClient(a.cfg.GitHub.Config, github.APIOptions{
@@ -169,6 +205,9 @@ func (a *app) connectGitHub() error {
 	}
 
 	a.githubAPI = c
+	if !a.cfg.GitHub.Gating() {
+		return nil
+	}
 	a.statuses, err = gating.NewStatuses(gating.StatusOptions{API: c, Store: a.store,
 		Repos: a.cfg.GitHub.Repos, Logger: a.log.With(keyIntegration, "gating"), Registerer: a.metrics})
 	return err
@@ -177,7 +216,7 @@ func (a *app) connectGitHub() error {
 // replier is where answers and reports go: IRC, and for a command asked
 // for in a pull request comment, a comment there.
 func (a *app) replier(irc commands.Replier) commands.Replier {
-	if a.githubAPI == nil {
+	if a.statuses == nil {
 		return irc
 	}
 	return gating.NewReplier(a.githubAPI, irc, a.log.With(keyIntegration, "gating"))

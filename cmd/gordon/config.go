@@ -14,10 +14,12 @@ import (
 	"github.com/gordonbot/gordon/commands"
 	"github.com/gordonbot/gordon/config"
 	"github.com/gordonbot/gordon/fleet"
+	"github.com/gordonbot/gordon/fleet/upgrade"
 	"github.com/gordonbot/gordon/followup"
 	"github.com/gordonbot/gordon/integrations/consul"
 	"github.com/gordonbot/gordon/integrations/github"
 	"github.com/gordonbot/gordon/integrations/jenkins"
+	"github.com/gordonbot/gordon/schedule"
 	"github.com/gordonbot/gordon/store"
 )
 
@@ -33,6 +35,8 @@ type Config struct {
 	Store       store.Config          `toml:"store"`
 	Consul      ConsulConfig          `toml:"consul"`  // off while address is empty
 	Alerts      alerts.Config         `toml:"alerts"`  // needs consul
+	Upgrade     *UpgradeConfig        `toml:"upgrade"` // off without the section; needs consul
+	Schedules   []schedule.Entry      `toml:"schedules"`
 	Jenkins     jenkins.Config        `toml:"jenkins"` // off while url is empty
 	Followup    followup.Config       `toml:"followup"`
 	GitHub      GitHubConfig          `toml:"github"` // off without webhook secrets
@@ -85,6 +89,11 @@ func loadConfig(path string) (*Config, []string, error) {
 	if err := c.validate(); err != nil {
 		return nil, warnings, err
 	}
+	if c.Upgrade != nil && c.Upgrade.Runner == upgrade.RunnerSSH {
+		for _, w := range c.Upgrade.SSH.Warnings() {
+			warnings = append(warnings, "upgrade.ssh."+w)
+		}
+	}
 	return &c, warnings, nil
 }
 
@@ -119,6 +128,10 @@ func (c *Config) defaults() {
 	if c.Log.Format == "" {
 		c.Log.Format = "text"
 	}
+	if c.Upgrade != nil {
+		c.Upgrade.defaults()
+	}
+	c.IRC.Channels = joinAll(c.IRC.Channels, schedule.Channels(c.Schedules))
 }
 
 func (c *Config) validate() error {
@@ -164,6 +177,13 @@ func (c *Config) validate() error {
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		p.Add("log.format", "must be text or json, got %q", c.Log.Format)
 	}
+	if c.Upgrade != nil {
+		c.Upgrade.validate(&p, c.Jenkins.URL != "", c.GitHub.Token != "")
+		if c.Consul.Address == "" {
+			p.Add("upgrade", "upgrades need [consul]: set consul.address")
+		}
+	}
+	p.Merge("schedules", schedule.Validate(c.Schedules, c.Maintainers))
 	return p.Err()
 }
 
@@ -201,4 +221,10 @@ func parseLevel(s string) (slog.Level, error) {
 		return l, fmt.Errorf("unknown level %q", s)
 	}
 	return l, nil
+}
+
+// upgradeVersions reports whether upgrades resolve rc or master, which
+// needs GitHub's API.
+func (c *Config) upgradeVersions() bool {
+	return c.Upgrade != nil && (c.Upgrade.RC.Enabled() || c.Upgrade.Master.Enabled())
 }

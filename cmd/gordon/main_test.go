@@ -22,13 +22,16 @@ func writeConfig(t *testing.T, text string) string {
 	return path
 }
 
+// exampleConfig returns config.example.toml, its upgrade programs
+// replaced by ones every machine has: gordon checks they exist at start.
 func exampleConfig(t *testing.T) string {
 	t.Helper()
 	data, err := os.ReadFile("../../config.example.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(data)
+	text := strings.ReplaceAll(string(data), "/usr/local/bin/upgrade-docker", "/bin/true")
+	return strings.ReplaceAll(text, "/usr/local/bin/docker-version", "/bin/echo")
 }
 
 func TestExampleConfigLoads(t *testing.T) {
@@ -131,7 +134,7 @@ func TestConsoleThroughPipe(t *testing.T) {
 
 	got := out.String()
 	for _, want := range []string{
-		"commands: build, builds, cancel, confirm, help, maint, node, nodes, rebuild, silence, silences, unsilence, version, whoami",
+		"commands: build, builds, cancel, confirm, help, maint, node, nodes, rebuild, schedules, silence, silences, unsilence, upgrade, version, whoami",
 		"alice: account alice (from console)",
 		"role: maintainer alice",
 		"gordon dev (none), up",
@@ -170,5 +173,6 @@ func TestUsage(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Setenv("JENKINS_TOKEN", "example-token")
 	os.Setenv("GITHUB_WEBHOOK_SECRET", "example-webhook-secret")
+	os.Setenv("GITHUB_TOKEN", "example-github-token")
 	os.Exit(m.Run())
 }

@@ -122,6 +122,7 @@ func rebuildConfig(t *testing.T, irc, jenkinsURL string) (path, httpAddr string)
 	httpAddr = freeAddr(t)
 	cfg := withAddrs(exampleConfig(t), irc, httpAddr)
 	cfg = strings.Replace(cfg, `address = "127.0.0.1:8500"`, `address = ""`, 1)
+	cfg = withoutUpgrades(t, cfg)
 	cfg = strings.Replace(cfg, `url = "http://127.0.0.1:8080"`, fmt.Sprintf("url = %q", jenkinsURL), 1)
 	cfg = strings.Replace(cfg, `poll_interval = "5s"`, `poll_interval = "100ms"`, 1)
 	cfg = strings.Replace(cfg, `poll_max_interval = "1m"`, `poll_max_interval = "400ms"`, 1)
@@ -260,4 +261,16 @@ func checkParams(t *testing.T, sim *jenkinstest.Server, pr, node string) {
 		}
 	}
 	t.Fatalf("no buildWithParameters for PR %s among %v", pr, sim.Posts())
+}
+
+// withoutUpgrades cuts the [upgrade] sections out of the example config,
+// for a gordon without Consul.
+func withoutUpgrades(t *testing.T, cfg string) string {
+	t.Helper()
+	start := strings.Index(cfg, "# Rolling upgrades")
+	end := strings.Index(cfg, "# Jenkins: build")
+	if start < 0 || end < start {
+		t.Fatal("the example config has moved its upgrade sections")
+	}
+	return cfg[:start] + cfg[end:]
 }

@@ -42,6 +42,8 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 		return err
 	}
 	parts := append(append(hooks, alertParts...), a.followupRunner(out)...)
+	parts = append(parts, a.upgradeRunners(out)...)
+	parts = append(parts, runner{name: "schedules", run: func(ctx context.Context) error { return a.sched.Run(ctx, d, out) }})
 	err = runAll(ctx, a.log, append(parts,
 		runner{name: "http", run: func(context.Context) error { return <-httpDone }},
 		runner{name: "irc", run: func(ctx context.Context) error { return session.Run(ctx, d) }},
@@ -67,7 +69,8 @@ func runConsole(ctx context.Context, path string, stdin io.Reader, stdout, stder
 	// ending stops them.
 	fctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	for _, r := range a.followupRunner(a.replier(console)) {
+	out := a.replier(console)
+	for _, r := range append(a.followupRunner(out), a.upgradeRunners(out)...) {
 		wg.Go(func() { _ = r.run(fctx) })
 	}
 	err = console.Run(ctx, stdin, d)
