@@ -11,10 +11,11 @@ BIN     := bin/gordon
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gordon
 
-# The demo's stand-ins: a demo fleet loader and the Jenkins simulator.
+# The demo's stand-ins: a demo fleet loader, the Jenkins and GitHub simulators.
 tools:
 	go build -o bin/demo-fleet ./cmd/demo-fleet
 	go build -o bin/jenkins-sim ./cmd/jenkins-sim
+	go build -o bin/github-sim ./cmd/github-sim
 
 # A real Consul for tests and the demo, built once from its Go module
 # (about five minutes the first time, seconds after).

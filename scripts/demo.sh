@@ -10,7 +10,9 @@ IRC_PORT=${DEMO_IRC_PORT:-6667}
 HTTP_PORT=${DEMO_HTTP_PORT:-9090}
 CONSUL_PORT=${DEMO_CONSUL_PORT:-18500}   # and the three after it
 JENKINS_PORT=${DEMO_JENKINS_PORT:-18080}
+GITHUB_PORT=${DEMO_GITHUB_PORT:-18081}
 export JENKINS_TOKEN=demo-token
+export GITHUB_TOKEN=demo-github-token
 DIR=$PWD/demo
 mkdir -p "$DIR"
 
@@ -40,6 +42,8 @@ CONF
 # ngircd tracks no accounts, so hostmasks decide who is a maintainer: here
 # everyone on this machine is one.
 cat >"$DIR/gordon.toml" <<CONF
+timezone = "UTC"
+
 [irc]
 server = "127.0.0.1:$IRC_PORT"
 nick = "gordon"
@@ -48,6 +52,40 @@ flood_interval = "500ms"
 
 [consul]
 address = "127.0.0.1:$CONSUL_PORT"
+
+# The demo nodes are catalog entries with no agent of their own: maint and
+# upgrades keep maintenance in gordon's record, refused at once here.
+[consul.maint]
+agent_url = "http://127.0.0.1:1"
+
+[alerts]
+debounce = "5s"
+
+# Upgrades "install" a version by writing it into the node's metadata.
+[upgrade]
+settle = "2s"
+poll = "500ms"
+
+[upgrade.command]
+argv = ["$PWD/scripts/demo-upgrade-docker", "127.0.0.1:$CONSUL_PORT", "{{.Node}}", "{{.Version}}"]
+
+[upgrade.rc]
+repo = "docker/docker"
+
+[upgrade.master]
+repo = "docker/docker"
+url = "http://127.0.0.1:$GITHUB_PORT/builds/docker-{{.SHA}}.tgz"
+
+[github]
+api_url = "http://127.0.0.1:$GITHUB_PORT/"
+token = "\${GITHUB_TOKEN}"
+
+[[schedules]]
+name = "hourly-rc-plan"
+cron = "0 * * * *"
+command = "upgrade rc storage=overlay2 --dry-run"
+channel = "#fleet"
+as = "you"
 
 [jenkins]
 url = "http://127.0.0.1:$JENKINS_PORT"
@@ -103,6 +141,11 @@ done
 	>"$DIR/jenkins-sim.log" 2>&1 &
 pids+=($!)
 
+# A GitHub stand-in: a release and a newer release candidate for upgrade rc.
+./bin/github-sim -addr "127.0.0.1:$GITHUB_PORT" -repo docker/docker -release v18.09.2 -rc v19.03.0-rc3 \
+	>"$DIR/github-sim.log" 2>&1 &
+pids+=($!)
+
 ./bin/gordon run -config "$DIR/gordon.toml" 2>"$DIR/gordon.log" &
 pids+=($!)
 for _ in $(seq 50); do
@@ -121,8 +164,14 @@ In the channel: !help, !whoami, !version, or "gordon: help".
 In private:     /msg gordon help
 The demo fleet: !nodes, !nodes unhealthy storage=devmapper by kernel,
                 !node dm-14, !nodes by storage, !nodes tag=gpu
-The simulated Jenkins: !builds, !build docker-pr PR=1234 on dm-3,
-                !cancel docker-pr <number>
+The simulated Jenkins: !rebuild 1234 on dm-3 (gordon reports the start
+                and, 90 s later, the end), !builds, !cancel docker-pr <number>
+Maintenance:    !maint dm-3 on "disk swap", !nodes maint, !maint dm-3 off
+Alerts:         ./bin/demo-fleet -consul 127.0.0.1:$CONSUL_PORT -fail dm-2,dm-6,dm-10
+                gives one grouped line 5 s later (-pass dm-2,dm-6,dm-10 to recover);
+                !silence dm-2 1h "known", !silences
+Upgrades:       !upgrade rc storage=overlay2 --dry-run, !upgrade rc storage=overlay2, then !confirm <token>;
+                !upgrade status, !upgrade pause | resume | abort; !schedules
 
 No IRC client? Plain bash can say one line and show what comes back:
     bash -c 'exec 3<>/dev/tcp/127.0.0.1/$IRC_PORT; printf "NICK you\\r\\nUSER you 0 * :you\\r\\nJOIN #fleet\\r\\n" >&3; sleep 1; printf "PRIVMSG #fleet :!whoami\\r\\n" >&3; timeout 8 cat <&3 | grep PRIVMSG'

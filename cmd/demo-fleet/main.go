@@ -82,6 +82,10 @@ func main() {
 type options struct {
 	consul, tokenFile string
 	list              bool
+
+	// fail and pass are nodes whose ssh check to turn critical or
+	// passing, instead of registering the fleet.
+	fail, pass string
 }
 
 func parseFlags(args []string) (options, error) {
@@ -90,6 +94,8 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.consul, "consul", "127.0.0.1:8500", "Consul HTTP address, host:port")
 	fs.StringVar(&o.tokenFile, "token-file", "", "file holding an ACL token that may write the catalog")
 	fs.BoolVar(&o.list, "list", false, "print the node names, comma-separated, and exit")
+	fs.StringVar(&o.fail, "fail", "", "nodes, comma-separated, whose ssh check turns critical (for alerts)")
+	fs.StringVar(&o.pass, "pass", "", "nodes, comma-separated, whose ssh check passes again")
 	return o, fs.Parse(args)
 }
 
@@ -111,6 +117,12 @@ func run(args []string, stdout io.Writer) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if o.fail != "" || o.pass != "" {
+		if err := flip(ctx, catalog, o.fail, api.HealthCritical, "Connection refused"); err != nil {
+			return err
+		}
+		return flip(ctx, catalog, o.pass, api.HealthPassing, "SSH-2.0-OpenSSH")
+	}
 	for i := 1; i <= fleetSize; i++ {
 		if _, err := catalog.Register(registration(i), (&api.WriteOptions{}).WithContext(ctx)); err != nil {
 			return fmt.Errorf("register dm-%d in consul at %s: %w", i, o.consul, err)

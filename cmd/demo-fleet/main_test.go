@@ -66,3 +66,45 @@ func TestUnreachable(t *testing.T) {
 		t.Fatalf("run against nothing = %v, want an error naming %s", err, addr)
 	}
 }
+
+func TestFailAndPass(t *testing.T) {
+	agent := testbed.StartConsul(t, testbed.ConsulOptions{})
+	var out strings.Builder
+	if err := run([]string{"-consul", agent.Addr}, &out); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	c, err := consul.New(consul.Config{Address: agent.Addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshOf := func(node string) string {
+		t.Helper()
+		n, found, err := c.Node(context.Background(), node)
+		if err != nil || !found {
+			t.Fatalf("Node(%s): %v, %v", node, found, err)
+		}
+		for _, ch := range n.Checks {
+			if ch.ID == flippedCheck {
+				return ch.Status
+			}
+		}
+		t.Fatalf("%s has no ssh check", node)
+		return ""
+	}
+
+	if err := run([]string{"-consul", agent.Addr, "-fail", "dm-2,dm-6"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if sshOf("dm-2") != consul.StatusCritical || sshOf("dm-6") != consul.StatusCritical || sshOf("dm-3") != consul.StatusPassing {
+		t.Fatal("-fail did not turn exactly dm-2 and dm-6 critical")
+	}
+	if err := run([]string{"-consul", agent.Addr, "-pass", "dm-2"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if sshOf("dm-2") != consul.StatusPassing {
+		t.Fatal("-pass did not bring dm-2 back")
+	}
+	if err := run([]string{"-consul", agent.Addr, "-fail", "nope-1"}, &out); err == nil {
+		t.Fatal("-fail of an unknown node passed")
+	}
+}
