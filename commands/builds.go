@@ -48,7 +48,8 @@ type Jenkins interface {
 	// parameter definitions and queues it, pinned to node unless node is
 	// empty, with who as the person who asked. It returns the queue item,
 	// and whether Jenkins already had that build waiting.
-	QueueBuild(ctx context.Context, job string, params map[string]string, node, who string) (queueID int64, existing bool, err error)
+	QueueBuild(ctx context.Context, job string, params map[string]string,
+		node, who string) (queueID int64, existing bool, err error)
 
 	// RecentBuilds returns the newest builds of job, at most n; for job
 	// "" it returns the last build of every job.

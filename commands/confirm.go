@@ -42,6 +42,17 @@ func NewConfirmer(ttl time.Duration) *Confirmer {
 	return &Confirmer{ttl: ttl, now: time.Now, pending: map[string]plan{}}
 }
 
+// AskIfMany runs act at once when it touches at most MaxUnconfirmed
+// nodes, and otherwise asks for confirm first; plan describes it for the
+// question.
+func (c *Confirmer) AskIfMany(ctx context.Context, req *Request, nodes int, plan func() string, act Handler) error {
+	if nodes <= MaxUnconfirmed {
+		return act(ctx, req)
+	}
+	c.Ask(req, plan(), act)
+	return nil
+}
+
 // Ask keeps run until a maintainer confirms it, and tells the caller the
 // token. what describes the plan in a few words ("maint on for 12 nodes").
 func (c *Confirmer) Ask(req *Request, what string, run Handler) {

@@ -213,13 +213,8 @@ func (m *maint) run(ctx context.Context, req *Request) error {
 
 	// The record names who asked, also when another maintainer confirms.
 	who := req.Caller.Who()
-	if len(nodes) <= MaxUnconfirmed {
-		return m.apply(ctx, req, r, nodes, who)
-	}
-	m.Confirm.Ask(req, maintPlan(r, nodes), func(ctx context.Context, req *Request) error {
-		return m.apply(ctx, req, r, nodes, who)
-	})
-	return nil
+	return m.Confirm.AskIfMany(ctx, req, len(nodes), func() string { return maintPlan(r, nodes) },
+		func(ctx context.Context, req *Request) error { return m.apply(ctx, req, r, nodes, who) })
 }
 
 // maintPlan describes what a confirm would do: "maint on for 7 nodes

@@ -44,7 +44,8 @@ type JenkinsAgent struct {
 type RebuildJenkins interface {
 	// QueueBuild is Jenkins.QueueBuild. Rebuild always passes node "" and
 	// pins through the node parameter, which it has checked itself.
-	QueueBuild(ctx context.Context, job string, params map[string]string, node, who string) (queueID int64, existing bool, err error)
+	QueueBuild(ctx context.Context, job string, params map[string]string,
+		node, who string) (queueID int64, existing bool, err error)
 
 	// Queue returns the items waiting in the queue.
 	Queue(ctx context.Context) ([]JenkinsQueueItem, error)

@@ -148,7 +148,8 @@ func (d *Dispatcher) auditEnd(ctx context.Context, log *slog.Logger, cmd *Comman
 	}
 }
 
-func (d *Dispatcher) auditEntry(cmd *Command, req *Request, outcome string, err error, elapsed time.Duration) AuditEntry {
+func (d *Dispatcher) auditEntry(cmd *Command, req *Request, outcome string, err error,
+	elapsed time.Duration) AuditEntry {
 	e := AuditEntry{
 		At:         req.Received.UTC(),
 		Who:        req.Caller.Who(),
@@ -173,7 +174,8 @@ func (d *Dispatcher) auditEntry(cmd *Command, req *Request, outcome string, err 
 
 // logDone writes the one line per command: actions at info, queries at
 // debug, failures at warn.
-func (d *Dispatcher) logDone(log *slog.Logger, cmd *Command, req *Request, outcome string, elapsed time.Duration, err error) {
+func (d *Dispatcher) logDone(log *slog.Logger, cmd *Command, req *Request, outcome string,
+	elapsed time.Duration, err error) {
 	attrs := []any{keyArgs, req.Inv.Args(), keyTarget, req.Target, keyOutcome, outcome, keyDuration, elapsed}
 	switch {
 	case err != nil && outcome != outcomeUsage:

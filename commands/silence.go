@@ -250,13 +250,8 @@ func (s *silencer) silence(ctx context.Context, req *Request) error {
 
 	// The record names who asked, also when another maintainer confirms.
 	who := req.Caller.Who()
-	if len(nodes) <= MaxUnconfirmed {
-		return s.add(ctx, req, r, nodes, who)
-	}
-	s.Confirm.Ask(req, silencePlan(r, nodes), func(ctx context.Context, req *Request) error {
-		return s.add(ctx, req, r, nodes, who)
-	})
-	return nil
+	return s.Confirm.AskIfMany(ctx, req, len(nodes), func() string { return silencePlan(r, nodes) },
+		func(ctx context.Context, req *Request) error { return s.add(ctx, req, r, nodes, who) })
 }
 
 // silencePlan describes what a confirm would do: "silence check=disk on

@@ -15,7 +15,6 @@ import (
 	"github.com/gordonbot/gordon/fleet/upgrade/sshrunner"
 	"github.com/gordonbot/gordon/fleet/upgrade/versions"
 	"github.com/gordonbot/gordon/integrations/consul"
-	"github.com/gordonbot/gordon/integrations/jenkins"
 )
 
 // UpgradeConfig is the [upgrade] section: how upgrades roll, and the
@@ -137,7 +136,7 @@ func (a *app) registerUpgrade() error {
 		Silencer:    upgradeSilences{book: a.silences},
 	}
 	if a.jenkins != nil {
-		agents := upgradeAgents{c: a.jenkins}
+		agents := upgrade.JenkinsAgents{Client: a.jenkins}
 		opts.Agents, opts.Control = agents, agents
 	}
 	if a.cfg.upgradeVersions() {
@@ -241,57 +240,6 @@ func (s upgradeSilences) Unsilence(ctx context.Context, id string) error {
 	_, err := s.book.EndSilence(ctx, id)
 	if errors.Is(err, commands.ErrNoSilence) {
 		return nil
-	}
-	return err
-}
-
-// upgradeAgents is Jenkins' agents, named as their nodes.
-type upgradeAgents struct {
-	c *jenkins.Client
-}
-
-// Agents lists the agents with their labels, without Jenkins' own node.
-func (j upgradeAgents) Agents(ctx context.Context) ([]upgrade.Agent, error) {
-	comps, err := j.c.Computers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var agents []upgrade.Agent
-	for _, c := range comps {
-		if !c.BuiltIn {
-			agents = append(agents, upgrade.Agent{Name: c.Name, Labels: c.Labels, Offline: c.Offline})
-		}
-	}
-	return agents, nil
-}
-
-// Offline takes node's agent offline and says whether someone had
-// already done so, so that the upgrade leaves it as it found it.
-func (j upgradeAgents) Offline(ctx context.Context, node, reason string) (bool, error) {
-	before, err := j.c.Computer(ctx, node)
-	if err != nil {
-		return false, noAgent(err)
-	}
-	_, err = j.c.SetOffline(ctx, node, reason)
-	return before.TemporarilyOffline, noAgent(err)
-}
-
-// Online brings node's agent back.
-func (j upgradeAgents) Online(ctx context.Context, node string) error {
-	_, err := j.c.SetOnline(ctx, node)
-	return noAgent(err)
-}
-
-// Busy reports whether a build runs on node's agent.
-func (j upgradeAgents) Busy(ctx context.Context, node string) (bool, error) {
-	comp, err := j.c.Computer(ctx, node)
-	return err == nil && !comp.Idle, noAgent(err)
-}
-
-// noAgent marks Jenkins' "no such node" as the Upgrader's ErrNoAgent.
-func noAgent(err error) error {
-	if errors.Is(err, jenkins.ErrNoSuchNode) {
-		return errors.Join(upgrade.ErrNoAgent, err)
 	}
 	return err
 }

@@ -2,14 +2,12 @@ package upgrade_test
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/consul/api"
 
 	"github.com/gordonbot/gordon/fleet"
 	"github.com/gordonbot/gordon/fleet/upgrade"
 	"github.com/gordonbot/gordon/integrations/consul"
-	"github.com/gordonbot/gordon/integrations/jenkins"
 )
 
 // The adapters below are how gordon's main reaches the outside for the
@@ -51,47 +49,5 @@ func (m catalogMaintenance) On(ctx context.Context, t upgrade.Target, who, reaso
 func (m catalogMaintenance) Off(ctx context.Context, t upgrade.Target) error {
 	dereg := &api.CatalogDeregistration{Node: t.Node, CheckID: consul.NodeMaintenanceCheckID}
 	_, err := m.catalog.Deregister(dereg, (&api.WriteOptions{}).WithContext(ctx))
-	return err
-}
-
-// jenkinsAgents is Jenkins' agents, named as their nodes.
-type jenkinsAgents struct {
-	c *jenkins.Client
-}
-
-func (j jenkinsAgents) Agents(ctx context.Context) ([]upgrade.Agent, error) {
-	comps, err := j.c.Computers(ctx)
-	var agents []upgrade.Agent
-	for _, c := range comps {
-		if !c.BuiltIn {
-			agents = append(agents, upgrade.Agent{Name: c.Name, Labels: c.Labels, Offline: c.Offline})
-		}
-	}
-	return agents, err
-}
-
-func (j jenkinsAgents) Offline(ctx context.Context, node, reason string) (bool, error) {
-	before, err := j.c.Computer(ctx, node)
-	if err != nil {
-		return false, noAgent(err)
-	}
-	_, err = j.c.SetOffline(ctx, node, reason)
-	return before.TemporarilyOffline, noAgent(err)
-}
-
-func (j jenkinsAgents) Online(ctx context.Context, node string) error {
-	_, err := j.c.SetOnline(ctx, node)
-	return noAgent(err)
-}
-
-func (j jenkinsAgents) Busy(ctx context.Context, node string) (bool, error) {
-	comp, err := j.c.Computer(ctx, node)
-	return err == nil && !comp.Idle, noAgent(err)
-}
-
-func noAgent(err error) error {
-	if errors.Is(err, jenkins.ErrNoSuchNode) {
-		return errors.Join(upgrade.ErrNoAgent, err)
-	}
 	return err
 }

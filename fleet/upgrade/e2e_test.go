@@ -170,7 +170,7 @@ func (e *e2e) upgrader(kv upgrade.Store) *upgrade.Upgrader {
 	settle := config.Duration(300 * time.Millisecond)
 	cfg := upgrade.Config{Settle: &settle, Poll: config.Duration(50 * time.Millisecond),
 		HealthTimeout: config.Duration(20 * time.Second), BuildWait: config.Duration(20 * time.Second)}
-	agents := jenkinsAgents{c: e.jc}
+	agents := upgrade.JenkinsAgents{Client: e.jc}
 	u, err := upgrade.New(upgrade.Options{
 		Config: cfg, Fleet: consulFleet{src: src, meta: fleet.DefaultMetaKeys()},
 		Maintenance: catalogMaintenance{catalog: e.catalog}, Agents: agents, Control: agents,

@@ -132,7 +132,8 @@ func (r *Runner) Probe(ctx context.Context, t upgrade.Target) (string, error) {
 }
 
 // exec runs line for t, killing it and its children at limit.
-func (r *Runner) exec(ctx context.Context, line commandLine, t upgrade.Target, limit time.Duration) (upgrade.Result, error) {
+func (r *Runner) exec(ctx context.Context, line commandLine, t upgrade.Target,
+	limit time.Duration) (upgrade.Result, error) {
 	if err := checkTarget(t); err != nil {
 		return upgrade.Result{}, err
 	}
