@@ -44,9 +44,12 @@ func NewConfirmer(ttl time.Duration) *Confirmer {
 
 // AskIfMany runs act at once when it touches at most MaxUnconfirmed
 // nodes, and otherwise asks for confirm first; plan describes it for the
-// question.
+// question. A schedule's run is not asked: the schedule, written by a
+// maintainer in the configuration, is the confirmation, and nobody would
+// be there to answer.
 func (c *Confirmer) AskIfMany(ctx context.Context, req *Request, nodes int, plan func() string, act Handler) error {
-	if nodes <= MaxUnconfirmed {
+	_, scheduled := req.Caller.Schedule()
+	if nodes <= MaxUnconfirmed || scheduled {
 		return act(ctx, req)
 	}
 	c.Ask(req, plan(), act)

@@ -477,3 +477,22 @@ func TestMaintCommandRegisters(t *testing.T) {
 	}()
 	MaintCommand(MaintOptions{})
 }
+
+// TestMaintScheduledNeedsNoConfirm: a schedule is its own confirmation,
+// also for maint over many nodes.
+func TestMaintScheduledNeedsNoConfirm(t *testing.T) {
+	d := newMaintDeps(7, true)
+	disp, out := maintDispatcher(t, d)
+
+	caller := ScheduleCaller("nightly-drain", Maintainer{Name: "alice", Accounts: []string{"alice"}})
+	disp.HandleExternal(context.Background(), External{Caller: caller, Target: "#fleet",
+		Line: "maint dm-* on nightly drain", Received: time.Now()})
+
+	lines := out.lines("#fleet")
+	if len(lines) == 0 || !strings.HasPrefix(lines[len(lines)-1], "maint on for 7 nodes") {
+		t.Fatalf("scheduled maint answered %q, want it done at once", lines)
+	}
+	if len(d.records.all()) != 7 {
+		t.Fatalf("%d records after a scheduled maint over 7 nodes, want 7", len(d.records.all()))
+	}
+}
