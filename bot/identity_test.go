@@ -165,3 +165,29 @@ func TestIdentityByHostmaskWithoutAccounts(t *testing.T) {
 		t.Fatalf("whoami on ngircd: %q", got)
 	}
 }
+
+// TestIdentifyWithNickServ: without SASL, gordon logs in to its account
+// with NickServ IDENTIFY once welcomed.
+func TestIdentifyWithNickServ(t *testing.T) {
+	srv := testbed.StartInspircd(t, testbed.InspircdOptions{Services: true})
+	testbed.RegisterAccount(t, srv.Addr, "gordon", "botpass")
+
+	g := startGordon(t, ircConfig(t, srv.Addr, func(c *bot.Config) {
+		c.NickServPassword = "botpass"
+	}), commands.Config{})
+	g.waitReady(t)
+
+	// WHOIS until it names the account (RPL_WHOISACCOUNT, 330): services
+	// take the IDENTIFY a moment after the welcome. One WHOIS a pause,
+	// within the server's flood limits.
+	watcher := testbed.Dial(t, srv.Addr, "watcher")
+	loggedIn := func(l string) bool { return strings.Contains(l, " 330 ") && strings.Contains(l, " gordon gordon ") }
+	for range 6 {
+		watcher.Raw("WHOIS gordon")
+		time.Sleep(stepPause)
+		if watcher.Seen(loggedIn) {
+			return
+		}
+	}
+	t.Fatal("gordon never appeared logged in to its account after IDENTIFY")
+}

@@ -43,3 +43,17 @@ func (c *Client) WaitLine(t testing.TB, match func(line string) bool, timeout ti
 	})
 	return found
 }
+
+// Seen reports whether a line received, among the last ones kept,
+// satisfies match; it does not wait.
+func (c *Client) Seen(match func(line string) bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+
+	for _, line := range c.traffic {
+		if match(line) {
+			return true
+		}
+	}
+	return false
+}
