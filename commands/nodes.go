@@ -33,8 +33,14 @@ const (
 )
 
 // NodeCommands returns the nodes and node commands over inv.
-func NodeCommands(inv Inventory) []Command {
-	return []Command{Nodes(inv), Node(inv)}
+func NodeCommands(inv Inventory, agents AgentLister) []Command {
+	return []Command{Nodes(inv), Node(inv, agents)}
+}
+
+// AgentLister lists Jenkins' agents, so that node can say how the node's
+// agent stands. The Jenkins bridge implements it.
+type AgentLister interface {
+	Agents(ctx context.Context) ([]JenkinsAgent, error)
 }
 
 // Nodes returns the nodes command: a summary line, then the nodes in the
@@ -63,11 +69,12 @@ func Nodes(inv Inventory) Command {
 
 // Node returns the node command: one node's facts, failing checks and
 // maintenance.
-func Node(inv Inventory) Command {
+// A nil agents leaves the Jenkins agent out.
+func Node(inv Inventory, agents AgentLister) Command {
 	return Command{
 		Name:    "node",
 		Usage:   "<name>",
-		Summary: "show a node: metadata, failing checks with their output, maintenance",
+		Summary: "show a node: metadata, failing checks with their output, maintenance, its Jenkins agent",
 		Role:    RoleAnyone,
 		Run: func(ctx context.Context, req *Request) error {
 			name, err := parseNodeName(req.Inv)
@@ -83,6 +90,9 @@ func Node(inv Inventory) Command {
 				return err
 			}
 			req.ReplyLines(detailLines(d, time.Now())...)
+			if agents != nil {
+				req.Reply("%s", agentLine(ctx, agents, d.Name))
+			}
 			return nil
 		},
 	}
@@ -406,4 +416,24 @@ func detailFacts(d fleet.NodeDetail) string {
 		parts = append(parts, "tags: "+strings.Join(d.Tags, ", "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// agentLine says how the Jenkins agent named as the node stands. Jenkins
+// failing is said on the line, not as the command's error: the node's
+// facts above it are still right.
+func agentLine(ctx context.Context, agents AgentLister, node string) string {
+	list, err := agents.Agents(ctx)
+	if err != nil {
+		return "jenkins agent: unknown (" + briefOf(err) + ")"
+	}
+	for _, a := range list {
+		if a.Name != node {
+			continue
+		}
+		if !a.Offline {
+			return "jenkins agent: online"
+		}
+		return "jenkins agent: offline" + reasonText(fleet.OneLine(fleet.Redact(a.Reason), fleet.MaxOutput))
+	}
+	return "jenkins agent: none named " + node
 }

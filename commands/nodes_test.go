@@ -318,7 +318,7 @@ func TestNodeLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inv := &fakeInventory{detail: tt.detail}
-			lines, err := runLine(t, Node(inv), "node "+tt.detail.Name)
+			lines, err := runLine(t, Node(inv, nil), "node "+tt.detail.Name)
 			if err != nil {
 				t.Fatalf("node %s: %v", tt.detail.Name, err)
 			}
@@ -350,7 +350,7 @@ func TestNodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := runLine(t, Node(&fakeInventory{err: tt.err}), tt.line)
+			_, err := runLine(t, Node(&fakeInventory{err: tt.err}, nil), tt.line)
 
 			var usage *UsageError
 			if errors.As(err, &usage) != tt.wantUsage {
@@ -365,12 +365,47 @@ func TestNodeErrors(t *testing.T) {
 
 func TestNodeCommandsRegister(t *testing.T) {
 	reg := NewRegistry()
-	reg.Register(NodeCommands(&fakeInventory{})...)
+	reg.Register(NodeCommands(&fakeInventory{}, nil)...)
 
 	for _, name := range []string{"nodes", "node"} {
 		c := reg.Lookup(name)
 		if c == nil || c.Role != RoleAnyone || c.Action {
 			t.Fatalf("%s = %+v, want a query anyone may run", name, c)
 		}
+	}
+}
+
+// fakeAgentList answers Agents with a fixed list, or an error.
+type fakeAgentList struct {
+	list []JenkinsAgent
+	err  error
+}
+
+func (f fakeAgentList) Agents(context.Context) ([]JenkinsAgent, error) { return f.list, f.err }
+
+func TestNodeShowsItsJenkinsAgent(t *testing.T) {
+	detail := fleet.NodeDetail{Name: "dm-7", Health: fleet.Healthy}
+	down := briefError{user: &UserError{Msg: "Jenkins is unreachable"}, err: errors.New("dial tcp: refused")}
+	tests := []struct {
+		name   string
+		agents fakeAgentList
+		want   string
+	}{
+		{"online", fakeAgentList{list: []JenkinsAgent{{Name: "dm-6"}, {Name: "dm-7"}}}, "jenkins agent: online"},
+		{"offline", fakeAgentList{list: []JenkinsAgent{{Name: "dm-7", Offline: true, Reason: "disk swap\n(alice)"}}},
+			"jenkins agent: offline: disk swap (alice)"},
+		{"none", fakeAgentList{list: []JenkinsAgent{{Name: "dm-6"}}}, "jenkins agent: none named dm-7"},
+		{"jenkins down", fakeAgentList{err: &down}, "jenkins agent: unknown (Jenkins is unreachable)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines, err := runLine(t, Node(&fakeInventory{detail: detail}, tt.agents), "node dm-7")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lines) != 2 || lines[1] != tt.want {
+				t.Fatalf("answered %q, want a second line %q", lines, tt.want)
+			}
+		})
 	}
 }

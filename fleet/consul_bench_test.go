@@ -86,7 +86,7 @@ func BenchmarkListAll(b *testing.B) {
 // and no rate limit.
 func benchDispatcher(inv *fleet.Inventory, out commands.Replier) *commands.Dispatcher {
 	reg := commands.NewRegistry()
-	reg.Register(commands.NodeCommands(inv)...)
+	reg.Register(commands.NodeCommands(inv, nil)...)
 	return commands.NewDispatcher(commands.Options{
 		Registry: reg,
 		Roles:    commands.NewRoles(nil),

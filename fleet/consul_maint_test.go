@@ -88,7 +88,7 @@ func maintDispatcher(inv *fleet.Inventory, book *fleet.MaintBook, agents fleet.C
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	confirm := commands.NewConfirmer(commands.ConfirmTTL)
 	reg := commands.NewRegistry()
-	reg.Register(commands.NodeCommands(inv)...)
+	reg.Register(commands.NodeCommands(inv, nil)...)
 	reg.Register(confirm.Command(), commands.MaintCommand(commands.MaintOptions{
 		Nodes: inv, Records: book, Agents: agents, Confirm: confirm, Logger: quiet,
 	}))

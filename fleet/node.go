@@ -53,9 +53,9 @@ type NodeDetail struct {
 	Services []string
 	Tags     []string
 
-	// TODO: the node's Jenkins agent state and its last upgrade belong
-	// here too; they need the Jenkins source and the upgrade records,
-	// which the inventory does not read yet.
+	// TODO: the node's last upgrade belongs here too; it needs the
+	// upgrade records, which the inventory does not read. (The node
+	// command adds the Jenkins agent's state itself.)
 }
 
 // Node returns what the inventory knows about the node named name; an

@@ -102,7 +102,12 @@ func (a *app) registerCommands() error {
 	}
 
 	if a.inv != nil {
-		a.reg.Register(commands.NodeCommands(a.inv)...)
+		// A nil bridge must stay a nil interface.
+		var agents commands.AgentLister
+		if a.bridge != nil {
+			agents = a.bridge
+		}
+		a.reg.Register(commands.NodeCommands(a.inv, agents)...)
 		if err := a.registerMaint(); err != nil {
 			return err
 		}
