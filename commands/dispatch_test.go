@@ -396,3 +396,40 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestDispatchActionAnswersDoNotSayRunAgain: a long answer to an action
+// does not tell people to run the action again to see it all.
+func TestDispatchActionAnswersDoNotSayRunAgain(t *testing.T) {
+	drain := Command{Name: "drain", Role: RoleMaintainer, Action: true, Run: func(ctx context.Context, req *Request) error {
+		for i := range 12 {
+			req.Reply("node %d drained", i)
+		}
+		return nil
+	}}
+	f := newFixture(t, Config{}, drain)
+	f.say(alice, "#fleet", "!drain all")
+
+	got := f.out.lines("#fleet")
+	if len(got) != ChannelLines || got[len(got)-1] != "... and 8 more (ask in private for long answers)" {
+		t.Fatalf("got %d lines ending %q", len(got), got[len(got)-1])
+	}
+}
+
+// TestDispatchReadsOfAnAction: a line an action's Reads calls reading is
+// neither audited nor announced; the acting line is both.
+func TestDispatchReadsOfAnAction(t *testing.T) {
+	roll := Command{Name: "roll", Role: RoleAnyone, Action: true,
+		Reads: func(inv Invocation) bool { return inv.Args() == "status" },
+		Run:   func(ctx context.Context, req *Request) error { req.Reply("ok"); return nil }}
+	f := newFixture(t, Config{}, roll)
+
+	f.say(bob, "", "roll status")
+	if len(f.audit.kv) != 0 || len(f.out.lines("#fleet")) != 0 {
+		t.Fatalf("a reading line was audited (%d) or announced (%q)", len(f.audit.kv), f.out.lines("#fleet"))
+	}
+
+	f.say(alice, "", "roll 24.0.1")
+	if len(f.audit.kv) != 1 || len(f.out.lines("#fleet")) != 1 {
+		t.Fatalf("the acting line: %d audit entries, announced %q; want 1 and 1", len(f.audit.kv), f.out.lines("#fleet"))
+	}
+}

@@ -22,7 +22,16 @@ type Command struct {
 	// and an action asked for in private is announced in the main channel.
 	Action bool
 
+	// Reads, when set on an action, reports whether a line only reads
+	// ("upgrade status"): that line is neither audited nor announced.
+	Reads func(inv Invocation) bool
+
 	Run Handler
+}
+
+// acts reports whether the line inv changes something.
+func (c *Command) acts(inv Invocation) bool {
+	return c.Action && (c.Reads == nil || !c.Reads(inv))
 }
 
 // Registry holds the commands gordon knows. It is filled once from main,

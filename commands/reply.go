@@ -64,8 +64,11 @@ func limit(lines []string, max int, nick, command string) []string {
 
 	kept := append([]string(nil), lines[:max-1]...)
 	more := len(lines) - len(kept)
-	if nick == "" {
+	switch {
+	case nick == "":
 		return append(kept, fmt.Sprintf("... and %d more", more))
+	case command == "":
+		return append(kept, fmt.Sprintf("... and %d more (ask in private for long answers)", more))
 	}
 	return append(kept, fmt.Sprintf("... and %d more (/msg %s %s for all)", more, nick, command))
 }

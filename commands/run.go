@@ -106,8 +106,13 @@ func (d *Dispatcher) answer(ctx context.Context, log *slog.Logger, cmd *Command,
 		lines = append(lines, cmd.Name+" failed: "+firstLine(err.Error()))
 	}
 
-	d.send(ctx, req, strings.TrimSpace(cmd.Name+" "+req.Inv.Args()), lines)
-	if cmd.Action {
+	// An action's long answer does not suggest running it again.
+	repeat := ""
+	if !cmd.acts(req.Inv) {
+		repeat = strings.TrimSpace(cmd.Name + " " + req.Inv.Args())
+	}
+	d.send(ctx, req, repeat, lines)
+	if cmd.acts(req.Inv) {
 		d.announce(ctx, req, outcome)
 	}
 	return outcome
@@ -124,7 +129,7 @@ func (d *Dispatcher) deny(ctx context.Context, log *slog.Logger, cmd *Command, r
 // auditStart records an action before it runs, so that a crash cannot
 // hide who asked for it. An action that cannot be recorded is not run.
 func (d *Dispatcher) auditStart(ctx context.Context, log *slog.Logger, cmd *Command, req *Request) (string, bool) {
-	if !cmd.Action || d.audit == nil {
+	if !cmd.acts(req.Inv) || d.audit == nil {
 		return "", true
 	}
 
@@ -180,7 +185,7 @@ func (d *Dispatcher) logDone(log *slog.Logger, cmd *Command, req *Request, outco
 	switch {
 	case err != nil && outcome != outcomeUsage:
 		log.Warn("command failed", append(attrs, keyError, err)...)
-	case cmd.Action:
+	case cmd.acts(req.Inv):
 		log.Info("action done", attrs...)
 	default:
 		log.Debug("query done", attrs...)

@@ -64,8 +64,23 @@ func UpgradeCommand(up Upgrades, c *Confirmer) Command {
 		Summary: "roll a version over the matching nodes, batch by batch, health-gated; or steer the upgrade under way",
 		Role:    RoleAnyone,
 		Action:  true,
+		Reads:   upgradeReads,
 		Run:     u.run,
 	}
+}
+
+// upgradeReads reports whether an upgrade line only reads: status, or a
+// dry run. Those are neither audited nor announced.
+func upgradeReads(inv Invocation) bool {
+	for i, t := range inv.Tokens {
+		if t.Kind == TokenOption && t.Name == "dry-run" {
+			return true
+		}
+		if i == 0 && t.Kind == TokenWord && strings.EqualFold(t.Text, "status") {
+			return true
+		}
+	}
+	return false
 }
 
 // upgradeCommand is the upgrade command with what it needs.
