@@ -18,6 +18,10 @@ type Target struct {
 	// build is (for a master build); empty for a released version.
 	Version string `json:"version"`
 	URL     string `json:"url,omitempty"`
+
+	// Who let the upgrade go, for a runner that records it (a Jenkins
+	// job's requested-by parameter). Set as the runner is called.
+	Who string `json:"-"`
 }
 
 // Result is what a runner says about its run.

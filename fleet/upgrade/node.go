@@ -137,7 +137,9 @@ func (n *nodeRun) silence(ctx context.Context) {
 
 // upgrade runs the runner.
 func (n *nodeRun) upgrade(ctx context.Context) error {
-	res, err := n.u.runner.Run(ctx, n.t)
+	t := n.t
+	t.Who = n.who
+	res, err := n.u.runner.Run(ctx, t)
 	if err != nil {
 		return fmt.Errorf("runner: %w", err)
 	}

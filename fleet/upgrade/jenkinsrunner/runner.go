@@ -163,9 +163,7 @@ func (r *Runner) start(ctx context.Context, t upgrade.Target, params map[string]
 	if r.cfg.Pin {
 		node = t.Node
 	}
-	// TODO: Target does not say who let the upgrade go, so the build's
-	// requested-by parameter keeps its default; the Upgrader knows.
-	id, _, err := r.jenkins.QueueBuild(ctx, r.cfg.Job, params, node, "")
+	id, _, err := r.jenkins.QueueBuild(ctx, r.cfg.Job, params, node, t.Who)
 	if err != nil {
 		return 0, r.queueFailed(t, err)
 	}

@@ -250,3 +250,19 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatal("New without a Jenkins client")
 	}
 }
+
+// TestRunPassesWhoLetItGo: the person who let the upgrade go reaches the
+// job's requested-by parameter, as for a rebuild.
+func TestRunPassesWhoLetItGo(t *testing.T) {
+	j := startJenkins(t, pinnedJob(jenkinstest.Success))
+	r := newRunner(t, Config{Job: "upgrade-node", Pin: true}, j.client)
+
+	target := dm1
+	target.Who = "alice"
+	if _, err := r.Run(context.Background(), target); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if form := lastTrigger(t, j.sim); form["GORDON_USER"] != "alice" {
+		t.Fatalf("triggered with %v, want GORDON_USER=alice", form)
+	}
+}

@@ -27,7 +27,7 @@ func TestConfigValidate(t *testing.T) {
 		{"unknown field", func(c *Config) { c.Argv = []string{"x", "{{.Nodes}}"} }, "argv[1]: template"},
 		{"bad probe", func(c *Config) { c.Probe = []string{"x", "{{.Node"} }, "probe[1]: bad template"},
 		{"no user", func(c *Config) { c.User = "" }, "user: required"},
-		{"bad user template", func(c *Config) { c.User = "{{.Who}}" }, "user: template"},
+		{"bad user template", func(c *Config) { c.User = "{{.Whom}}" }, "user: template"},
 		{"bad host template", func(c *Config) { c.Host = "{{.Addr}}" }, "host: template"},
 		{"bad port", func(c *Config) { c.Port = 70000 }, "port: must be"},
 		{"no host keys", func(c *Config) { c.KnownHosts = "" }, "known_hosts: required"},
