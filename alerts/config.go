@@ -83,9 +83,9 @@ type Config struct {
 	// before one line says so; one more says when it is back.
 	UnreachableAfter config.Duration `toml:"unreachable_after"`
 
-	// ProbeInterval is how often gordon asks Jenkins whether it answers,
-	// to say when it does not; "0s" never asks. Consul needs no probe: the
-	// health watch hears of its failures.
+	// ProbeInterval is how often gordon asks Jenkins and GitHub whether
+	// they answer, to say when one does not; "0s" never asks. Consul
+	// needs no probe: the health watch hears of its failures.
 	ProbeInterval *config.Duration `toml:"probe_interval"`
 
 	Routes []Route `toml:"routes"`

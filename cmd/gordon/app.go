@@ -288,11 +288,8 @@ func (a *app) registerJenkins() {
 // through out, when Consul is configured; silences and gordon's
 // maintenance records keep checks quiet, and what was announced is kept
 // in the store across restarts. Consul failing, and Jenkins when it is
-// configured, are announced too.
-//
-// TODO: GitHub's outages are not announced: gordon has no steady signal
-// of them yet. Whatever calls GitHub's API can report through
-// Engine.Unreachable and Reachable with alerts.DependencyGitHub.
+// configured, are announced too, and so are GitHub's when gordon uses its
+// API (asking for the quota, which costs none).
 func (a *app) alertRunners(out commands.Replier) ([]runner, error) {
 	if a.consul == nil {
 		return nil, nil
@@ -329,6 +326,11 @@ func (a *app) alertRunners(out commands.Replier) ([]runner, error) {
 		}
 		runners = append(runners, runner{name: "jenkins probe", run: func(ctx context.Context) error {
 			return eng.Probe(ctx, alerts.DependencyJenkins, every, probe)
+		}})
+	}
+	if every := a.cfg.Alerts.ProbeInterval.D(); a.githubAPI != nil && every > 0 {
+		runners = append(runners, runner{name: "github probe", run: func(ctx context.Context) error {
+			return eng.Probe(ctx, alerts.DependencyGitHub, every, a.githubAPI.Ping)
 		}})
 	}
 	return runners, nil

@@ -19,6 +19,8 @@ func fleetConfig(t *testing.T, irc, consulAddr string) (path, httpAddr string) {
 	cfg = strings.Replace(cfg, `agent_url = "http://{{.Address}}:8500"`, `agent_url = "http://{{.Address}}:1"`, 1)
 	cfg = strings.Replace(cfg, `debounce = "30s"`, `debounce = "0s"`, 1)
 	cfg = strings.Replace(cfg, `group_window = "2s"`, `group_window = "500ms"`, 1)
+	cfg = strings.Replace(cfg, `unreachable_after = "1m"`, `unreachable_after = "1s"`, 1)
+	cfg = strings.Replace(cfg, `probe_interval = "30s"`, `probe_interval = "1s"`, 1)
 	return writeConfig(t, cfg), httpAddr
 }
 
@@ -59,6 +61,9 @@ func TestFleetEndToEnd(t *testing.T) {
 	if !strings.Contains(got, "storage=devmapper") {
 		t.Fatalf("alert does not say what the nodes share: %q", got)
 	}
+
+	// GitHub's API, a port that refuses here, is said to be unreachable.
+	fromGordon(t, alice, "github unreachable since")
 
 	alice.Say("#fleet", "!nodes unhealthy by storage")
 	fromGordon(t, alice, "devmapper")

@@ -289,3 +289,12 @@ func clip(s string, n int) string {
 func short(sha string) string {
 	return sha[:min(len(sha), 10)]
 }
+
+// Ping asks GitHub for the quota left, which uses none, and returns nil
+// when GitHub answers: it tells whether GitHub is there.
+func (c *Client) Ping(ctx context.Context) error {
+	if _, _, err := c.gh.RateLimit.Get(withOp(ctx, opOther)); err != nil {
+		return fmt.Errorf("github: %w", apiError(err))
+	}
+	return nil
+}

@@ -149,7 +149,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.serve(r, path)
-	s.write(w, r, a)
+	s.write(w, r, a, !isRateLimit(r, path))
 	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.Query(),
 		Conditional: r.Header.Get("If-None-Match") != "", Status: a.status})
 }
@@ -162,6 +162,9 @@ func (s *Server) serve(r *http.Request, path string) answer {
 	s.roll()
 	if f := s.takeFault(r.Method, path); f != nil {
 		return s.faulted(f)
+	}
+	if isRateLimit(r, path) {
+		return s.rateLimit()
 	}
 	if s.remaining == 0 {
 		return answer{status: http.StatusForbidden, body: apiMessage(
@@ -236,9 +239,9 @@ func (s *Server) faulted(f *Fault) answer {
 }
 
 // write sends a with the headers GitHub puts on every answer. Every
-// answer but a 304 uses one request of the window.
-func (s *Server) write(w http.ResponseWriter, r *http.Request, a answer) {
-	if a.status != http.StatusNotModified && a.status != http.StatusUnauthorized && s.remaining > 0 {
+// answer but a 304 uses one request of the window, when counted.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, a answer, counted bool) {
+	if counted && a.status != http.StatusNotModified && a.status != http.StatusUnauthorized && s.remaining > 0 {
 		s.remaining--
 	}
 
