@@ -49,10 +49,12 @@ func quietConfig() alerts.Config {
 // restart of gordon, and Consul stopped and started again.
 func TestQuietEndToEnd(t *testing.T) {
 	b := newBed(t, quietFleet())
-	g := newGordon(t, b, quietConfig())
-	g.start()
+	// alice is in the channel first: the baseline goes out as soon as
+	// gordon has joined, and a slow machine could let it pass her by.
 	alice := testbed.Dial(t, b.irc.Addr, "alice")
 	alice.Join(t, "#fleet")
+	g := newGordon(t, b, quietConfig())
+	g.start()
 	alice.WaitPrivmsg(t, "gordon", "#fleet", has("watching 9 nodes, all passing"), lineWait)
 
 	e2eSilenceRunsOut(t, b, alice)

@@ -58,9 +58,9 @@ func runStorm(tb testing.TB) stormResult {
 
 	g := newGordon(tb, b, alerts.Config{Channel: "#fleet", Debounce: durPtr(0)})
 	g.shippedFlood = true
-	g.start()
 	alice := testbed.Dial(tb, b.irc.Addr, "alice")
 	alice.Join(tb, "#fleet")
+	g.start()
 	alice.WaitPrivmsg(tb, "gordon", "#fleet", has(fmt.Sprintf("watching %d nodes", stormFleet+1)), lineWait)
 	seen := len(alice.Messages())
 	time.Sleep(stormSettle)
