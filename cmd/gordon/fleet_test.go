@@ -46,10 +46,12 @@ func TestFleetEndToEnd(t *testing.T) {
 	}
 	agent.Register(t, nodes...)
 
+	// alice is in the channel before gordon: its baseline line goes out as
+	// soon as it has joined.
 	path, httpAddr := fleetConfig(t, srv.Addr, agent.Addr)
-	startGordonProc(t, path)
 	alice := testbed.Dial(t, srv.Addr, "alice")
 	alice.Join(t, "#fleet")
+	startGordonProc(t, path)
 	waitReady(t, httpAddr)
 
 	fromGordon(t, alice, "watching 7 nodes")
