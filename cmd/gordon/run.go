@@ -45,7 +45,15 @@ func runBot(ctx context.Context, path string, stderr io.Writer) error {
 	parts = append(parts, a.upgradeRunners(out)...)
 	parts = append(parts, runner{name: "schedules", run: func(ctx context.Context) error { return a.sched.Run(ctx, d, out) }})
 	err = runAll(ctx, a.log, append(parts,
-		runner{name: "http", run: func(context.Context) error { return <-httpDone }},
+		runner{name: "http", run: func(ctx context.Context) error {
+			// The listener stops on runBot's ctx, which may be seen
+			// before this one, its child, is cancelled too.
+			err := <-httpDone
+			if err == nil {
+				<-ctx.Done()
+			}
+			return err
+		}},
 		runner{name: "irc", run: func(ctx context.Context) error { return session.Run(ctx, d) }},
 	)...)
 	a.log.Info("gordon stopped")
