@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gordonbot/gordon/fleet/upgrade"
+	"github.com/gordonbot/gordon/fleet/upgrade/outtail"
 )
 
 // waitDelay bounds the wait for a killed program's output to close: a
@@ -45,7 +46,7 @@ func (e *RunError) Error() string {
 	if e.TimedOut {
 		what = fmt.Sprintf("%s for %s killed after %s", e.Program, e.Node, e.Limit)
 	}
-	if line := lastLine(e.Tail); line != "" {
+	if line := outtail.LastLine(e.Tail); line != "" {
 		return what + ": " + line
 	}
 	return what
@@ -144,7 +145,7 @@ func (r *Runner) exec(ctx context.Context, line commandLine, t upgrade.Target,
 
 	rctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	out := &tail{max: maxTail}
+	out := outtail.New(outtail.Max)
 	cmd := exec.CommandContext(rctx, argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = waitDelay

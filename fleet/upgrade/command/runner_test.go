@@ -12,6 +12,7 @@ import (
 
 	"github.com/gordonbot/gordon/config"
 	"github.com/gordonbot/gordon/fleet/upgrade"
+	"github.com/gordonbot/gordon/fleet/upgrade/outtail"
 )
 
 // script writes an executable shell script named name into dir.
@@ -74,7 +75,7 @@ exit 3
 	if err.Error() != "upgrade-docker for dm-3 exited with status 3: E: no space left on device" {
 		t.Fatalf("error text %q", err.Error())
 	}
-	if len(res.Output) > maxTail || !strings.HasSuffix(res.Output, "no space left on device") ||
+	if len(res.Output) > outtail.Max || !strings.HasSuffix(res.Output, "no space left on device") ||
 		strings.Contains(res.Output, "part 0\n") {
 		t.Fatalf("output kept: %d bytes ending %q", len(res.Output), res.Output[len(res.Output)-40:])
 	}
@@ -194,19 +195,5 @@ func TestConfigValidate(t *testing.T) {
 
 	if _, err := New(Config{Argv: []string{"/no/such/upgrade-docker"}}, nil); err == nil {
 		t.Fatal("New must refuse a program that is not there")
-	}
-}
-
-func TestTail(t *testing.T) {
-	tl := &tail{max: 8}
-	for _, s := range []string{"abc", "defgh", "ijklmnopq", "é!"} {
-		tl.Write([]byte(s))
-	}
-	if got := tl.String(); got != "mnopqé!" {
-		t.Fatalf("tail = %q", got)
-	}
-	tl.Write([]byte("xxxxxx"))
-	if got := tl.String(); got != "!xxxxxx" {
-		t.Fatalf("tail after cutting through é = %q", got)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/gordonbot/gordon/fleet/upgrade/outtail"
 )
 
 // RunError is a command that ran on the node and did not succeed: it
@@ -45,7 +47,7 @@ func (e *RunError) Error() string {
 	case e.Signal != "":
 		what = fmt.Sprintf("%s on %s was killed by signal %s", e.Program, e.Node, e.Signal)
 	}
-	if line := lastLine(e.Tail); line != "" {
+	if line := outtail.LastLine(e.Tail); line != "" {
 		return what + ": " + line
 	}
 	return what

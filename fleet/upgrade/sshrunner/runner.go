@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gordonbot/gordon/fleet/upgrade"
+	"github.com/gordonbot/gordon/fleet/upgrade/outtail"
 )
 
 // ErrNoProbe is Probe's error when the configuration has no probe.
@@ -176,7 +177,7 @@ func (r *Runner) remote(ctx context.Context, j job) (upgrade.Result, error) {
 	}
 	defer c.Close()
 
-	out := &tail{max: maxTail}
+	out := outtail.New(outtail.Max)
 	lost := keepAlive(rctx, c, r.keepalive, r.misses)
 	err = runSession(rctx, c, j.cmd, out)
 	res := upgrade.Result{Output: out.String(), Took: time.Since(started)}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gordonbot/gordon/config"
 	"github.com/gordonbot/gordon/fleet/upgrade"
+	"github.com/gordonbot/gordon/fleet/upgrade/outtail"
 	"github.com/gordonbot/gordon/internal/testbed"
 )
 
@@ -86,8 +87,8 @@ echo "upgraded $1 to $2 as $(id -un)" >&2
 	if !strings.HasSuffix(res.Output, "upgraded dm-3 to 24.0.1-rc1 as "+n.sshd.User) {
 		t.Fatalf("output ends %q", res.Output[max(0, len(res.Output)-80):])
 	}
-	if len(res.Output) > maxTail || strings.Contains(res.Output, "part 0\n") || res.Took <= 0 {
-		t.Fatalf("kept %d bytes (at most %d, the end only), took %s", len(res.Output), maxTail, res.Took)
+	if len(res.Output) > outtail.Max || strings.Contains(res.Output, "part 0\n") || res.Took <= 0 {
+		t.Fatalf("kept %d bytes (at most %d, the end only), took %s", len(res.Output), outtail.Max, res.Took)
 	}
 }
 

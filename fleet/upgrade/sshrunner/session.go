@@ -5,12 +5,14 @@ import (
 	"fmt"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/gordonbot/gordon/fleet/upgrade/outtail"
 )
 
 // runSession runs cmd under watch (see watched) in a new session on c
 // and waits for it. When ctx ends first it has the node kill the command
 // and closes c.
-func runSession(ctx context.Context, c *ssh.Client, cmd string, out *tail) error {
+func runSession(ctx context.Context, c *ssh.Client, cmd string, out *outtail.Writer) error {
 	s, err := c.NewSession()
 	if err != nil {
 		return fmt.Errorf("open session: %w", err)
