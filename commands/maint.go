@@ -15,15 +15,6 @@ import (
 // for a sentence, short enough for a listing line.
 const maxMaintReason = 200
 
-// MaintNodes finds the nodes maint acts on. *fleet.Inventory implements
-// it.
-type MaintNodes interface {
-	// Select returns the nodes every selector picks, sorted by name, with
-	// their addresses and metadata. Its errors are those of
-	// Inventory.List.
-	Select(ctx context.Context, sels fleet.Selectors) ([]fleet.Node, error)
-}
-
 // MaintRecorder keeps gordon's own maintenance records.
 // *fleet.MaintBook implements it.
 type MaintRecorder interface {
@@ -78,7 +69,7 @@ type MaintJenkins interface {
 // MaintOptions wire the maint command. Nodes, Records, Agents and
 // Confirm are required.
 type MaintOptions struct {
-	Nodes   MaintNodes
+	Nodes   NodeSelector
 	Records MaintRecorder
 	Agents  NodeAgents
 	Confirm *Confirmer
@@ -203,12 +194,9 @@ func (m *maint) run(ctx context.Context, req *Request) error {
 		return err
 	}
 
-	nodes, err := m.Nodes.Select(ctx, r.sels)
+	nodes, err := selectNodes(ctx, m.Nodes, r.sels, "nothing changed")
 	if err != nil {
-		return inventoryError(err)
-	}
-	if len(nodes) == 0 {
-		return Userf("no node matches %s; nothing changed", r.sels)
+		return err
 	}
 
 	// The record names who asked, also when another maintainer confirms.

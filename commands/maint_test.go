@@ -21,7 +21,7 @@ import (
 
 // What main wires maint with satisfies its interfaces as it is.
 var (
-	_ MaintNodes    = (*fleet.Inventory)(nil)
+	_ NodeSelector  = (*fleet.Inventory)(nil)
 	_ MaintRecorder = (*fleet.MaintBook)(nil)
 	_ NodeAgents    = fleet.ConsulAgents{}
 	_ MaintJenkins  = (*jenkins.Client)(nil)

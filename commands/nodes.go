@@ -437,3 +437,25 @@ func agentLine(ctx context.Context, agents AgentLister, node string) string {
 	}
 	return "jenkins agent: none named " + node
 }
+
+// NodeSelector finds the nodes a command acts on (maint, silence).
+// *fleet.Inventory implements it.
+type NodeSelector interface {
+	// Select returns the nodes every selector picks, sorted by name, with
+	// their addresses and metadata; no selector picks every node. Its
+	// errors are those of Inventory.List.
+	Select(ctx context.Context, sels fleet.Selectors) ([]fleet.Node, error)
+}
+
+// selectNodes returns the nodes sels pick, or an answer saying that none
+// does and that nothing was done.
+func selectNodes(ctx context.Context, s NodeSelector, sels fleet.Selectors, nothing string) ([]fleet.Node, error) {
+	nodes, err := s.Select(ctx, sels)
+	if err != nil {
+		return nil, inventoryError(err)
+	}
+	if len(nodes) == 0 {
+		return nil, Userf("no node matches %s; %s", sels, nothing)
+	}
+	return nodes, nil
+}

@@ -73,18 +73,10 @@ type Silencer interface {
 	EndSilence(ctx context.Context, id string) (Silence, error)
 }
 
-// SilenceNodes finds the nodes a silence names. *fleet.Inventory
-// implements it.
-type SilenceNodes interface {
-	// Select returns the nodes every selector picks, sorted by name; no
-	// selector picks every node. Its errors are those of Inventory.List.
-	Select(ctx context.Context, sels fleet.Selectors) ([]fleet.Node, error)
-}
-
 // SilenceOptions wire silence, silences and unsilence. Nodes, Silences
 // and Confirm are required.
 type SilenceOptions struct {
-	Nodes    SilenceNodes
+	Nodes    NodeSelector
 	Silences Silencer
 	Confirm  *Confirmer
 
@@ -240,12 +232,9 @@ func (s *silencer) silence(ctx context.Context, req *Request) error {
 		return err
 	}
 
-	nodes, err := s.Nodes.Select(ctx, r.sels)
+	nodes, err := selectNodes(ctx, s.Nodes, r.sels, "nothing silenced")
 	if err != nil {
-		return inventoryError(err)
-	}
-	if len(nodes) == 0 {
-		return Userf("no node matches %s; nothing silenced", r.sels)
+		return err
 	}
 
 	// The record names who asked, also when another maintainer confirms.

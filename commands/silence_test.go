@@ -8,12 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gordonbot/gordon/fleet"
 )
-
-// What main wires silence with satisfies its interface as it is.
-var _ SilenceNodes = (*fleet.Inventory)(nil)
 
 // fakeSilencer keeps silences in memory, giving IDs from 1, or fails when
 // told to.
