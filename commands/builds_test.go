@@ -31,7 +31,8 @@ type fakeJenkins struct {
 	err      error
 }
 
-func (f *fakeJenkins) QueueBuild(ctx context.Context, job string, params map[string]string, node, who string) (int64, bool, error) {
+func (f *fakeJenkins) QueueBuild(ctx context.Context, job string, params map[string]string,
+	node, who string) (int64, bool, error) {
 	f.calls = append(f.calls, fmt.Sprintf("QueueBuild %s %v node=%s who=%s", job, params, node, who))
 	return f.queueID, f.existing, f.err
 }

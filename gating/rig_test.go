@@ -211,7 +211,8 @@ func (r *rig) startReceiver(t *testing.T) {
 		return err
 	})
 	rcv, err := github.NewReceiver(cfg, github.Options{Log: r.inbox, Handler: h, Now: r.clock.Now,
-		Wants: func(t string) bool { return r.gate.Wants(t) }, Durable: func(e github.Event) bool { return r.gate.Durable(e) }})
+		Wants:   func(t string) bool { return r.gate.Wants(t) },
+		Durable: func(e github.Event) bool { return r.gate.Durable(e) }})
 	if err != nil {
 		t.Fatal(err)
 	}
