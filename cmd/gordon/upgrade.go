@@ -121,7 +121,7 @@ func (a *app) registerUpgrade() error {
 		health = upgrade.ProbedHealth{Health: health, Prober: runner}
 	}
 	maint := upgradeMaint{nodes: src, book: a.maint, agents: fleet.ConsulAgents{Agents: a.consul.Agents(), URL: urls}}
-	if fb, ok := runner.(sshrunner.MaintFallback); ok {
+	if fb, ok := runner.(maintFallback); ok {
 		maint.fallback = fb
 	}
 
@@ -175,8 +175,19 @@ type upgradeMaint struct {
 	nodes    fleet.ConsulSource
 	book     *fleet.MaintBook
 	agents   fleet.ConsulAgents
-	fallback sshrunner.MaintFallback // nil when the runner has none
+	fallback maintFallback // nil when the runner has none
 }
+
+// maintFallback turns a node's Consul maintenance on or off by the
+// runner's own way to the node (the ssh runner's `consul maint`), for when
+// the node's agent API cannot be reached.
+type maintFallback interface {
+	Maint(ctx context.Context, t upgrade.Target, on bool, reason string) error
+}
+
+// The ssh runner must keep offering it, or maintenance over ssh would
+// quietly stop.
+var _ maintFallback = (*sshrunner.Runner)(nil)
 
 // On records maintenance and enables it on the node.
 func (m upgradeMaint) On(ctx context.Context, t upgrade.Target, who, reason string) error {

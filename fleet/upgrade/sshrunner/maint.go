@@ -9,27 +9,16 @@ import (
 	"github.com/gordonbot/gordon/fleet/upgrade"
 )
 
-// MaintFallback turns Consul maintenance on a node on and off by the
-// runner's own way to the node, for when gordon cannot reach the node's
-// Consul agent over HTTP: maintenance mode lives in each node's agent,
-// and agents often listen on the node's loopback only.
-//
-// TODO: it belongs with the interfaces of fleet/upgrade/deps.go, where
-// the Maintenance adapter that calls it is; it is declared here until
-// that adapter uses it.
-type MaintFallback interface {
-	// Maint turns maintenance on, with reason, or off. Turning it on
-	// again only updates the reason; turning it off when it is off is no
-	// error. Its errors are those of Run.
-	Maint(ctx context.Context, t upgrade.Target, on bool, reason string) error
-}
-
 // maxMaintReason bounds the reason sent to the node, in bytes.
 const maxMaintReason = 200
 
 // Maint runs "consul maint -enable -reason REASON" or "consul maint
 // -disable" on t, within the probe time limit. The consul program there
-// talks to the node's own agent, which is the point.
+// talks to the node's own agent, which is the point: gordon uses it when
+// it cannot reach that agent over HTTP, as agents often listen on the
+// node's loopback only. Turning maintenance on again only updates the
+// reason; turning it off when it is off is no error. Its errors are those
+// of Run.
 func (r *Runner) Maint(ctx context.Context, t upgrade.Target, on bool, reason string) error {
 	if err := checkTarget(t); err != nil {
 		return err

@@ -46,7 +46,6 @@ type Runner struct {
 var (
 	_ upgrade.Runner = (*Runner)(nil)
 	_ upgrade.Prober = (*Runner)(nil)
-	_ MaintFallback  = (*Runner)(nil)
 )
 
 // New returns a Runner for cfg, which it gives defaults and validates. It
